@@ -1,0 +1,53 @@
+# eventreg. Two commands do everything on a fresh clone:
+#   make run    bootstrap .venv, install, migrate, load the demo, serve http://127.0.0.1:5000
+#   make test   install the test dependencies and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app eventreg
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install system-packages browser migrate demo lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# WeasyPrint's libraries and fonts (installed with apt when run as root; otherwise listed).
+system-packages:
+	@bash .ci/system-packages
+
+# Debian's chromium for the browser tests (never `playwright install`).
+browser:
+	@bash .ci/system-packages --browser
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+run: system-packages demo
+	@echo
+	@echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: system-packages browser install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check eventreg tests
+	$(BIN)/mypy eventreg
+
+bench: install
+	@mkdir -p bench/results
+	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,58 @@
+"""eventreg: event and training registration. create_app() is the table of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+
+    from . import settings
+
+    settings.load(app, test_config)
+
+    from . import requestlog
+
+    requestlog.init_app(app)
+
+    from . import database
+    from .extensions import csrf, db, login_manager, mail, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=settings.MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth
+
+    auth.init_app(app)
+
+    from . import formatting
+
+    formatting.init_app(app)
+
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    from . import errors
+
+    errors.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    return app

@@ -1,0 +1,44 @@
+"""Default settings; override them in instance/config.py or with EVENTREG_* variables."""
+
+from __future__ import annotations
+
+# Where the embedded database lives when EVENTREG_DATABASE_URL is unset: filled in by
+# create_app() because it depends on the instance folder.
+DATABASE_URL: str | None = None
+
+# None means "generate one into instance/secret_key on first start".
+SECRET_KEY: str | None = None
+
+# The address people reach the site at; used for links in emails and PDFs.
+BASE_URL = "http://127.0.0.1:5000"
+
+# Organiser shown in page headers, emails and PDFs.
+ORGANISER_NAME = "International Training Centre"
+
+# Mail: with no MAIL_SERVER the worker writes .eml files to instance/outbox/.
+MAIL_SERVER: str | None = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME: str | None = None
+MAIL_PASSWORD: str | None = None
+MAIL_DEFAULT_SENDER = "eventreg@localhost"
+MAIL_TIMEOUT_SECONDS = 30
+
+# Background jobs: with no REDIS_URL, jobs run from a SQLite file in instance/.
+REDIS_URL: str | None = None
+
+SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+# Sessions: HttpOnly always; Secure is switched on when BASE_URL is https.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+
+WTF_CSRF_TIME_LIMIT = 6 * 3600
+
+# Uploads (CVs) are refused above this size.
+MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+LOG_LEVEL = "INFO"

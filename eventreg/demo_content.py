@@ -1,0 +1,281 @@
+"""Texts and figures of the demo activities (facts from the reference announcement, our wording)."""
+
+from __future__ import annotations
+
+PARTNERSHIPS_BACKGROUND = """\
+Poverty that persists makes it hard for cities and districts to keep water running, collect waste, maintain roads and create jobs. National and local governments try to meet their residents' growing demands, sometimes with help from donors, while grassroots organisations of the poor often push local development forward with their own means.
+
+Many initiatives now rest on partnerships between the public sector and private or non-governmental actors. Some are two-party contracts; the more inclusive ones bring together local government, businesses and their associations, communities and civil society. No single model fits every context, but the idea is the same: pool the skills and resources of different actors and share the risks and benefits so that each achieves more than it could alone.
+
+Well designed, such partnerships can reach the poor, and support for pro-poor partnerships is growing. This edition builds on earlier ones, with a focus on urban settings and on how partnerships fit into wider local development. It is organised with the International Labour Office, UNDP's Public-Private Partnership for Service Delivery programme and UN-HABITAT's training and capacity building branch."""
+
+PARTNERSHIPS_OBJECTIVES = """\
+- Understand multi-stakeholder and public-private partnerships for infrastructure and services, and the role of non-state actors
+- Weigh the benefits and the constraints of working in partnership to reach the poor
+- Share what agencies and programmes promoting pro-poor partnerships have learned
+- Learn from practices that worked"""
+
+PARTNERSHIPS_OUTCOMES = """\
+Participants leave with concepts, guidelines, cases and tools for making partnerships work for the poor, and are better prepared to consult and act jointly for better services, more jobs and less poverty where they work."""
+
+PARTNERSHIPS_METHODOLOGY = """\
+Centre staff prepare and facilitate the workshop with specialists from the ILO, UNDP, UN-HABITAT and partner institutions, using tools these organisations have developed.
+
+Plenary sessions alternate with group work. Participants are expected to take an active part throughout and to bring their own experience."""
+
+PARTNERSHIPS_EVALUATION = """\
+At the end, participants evaluate the workshop: how relevant the programme was to their needs, and how well the methods and materials served its objectives."""
+
+PARTNERSHIPS_MODULES = [
+    (
+        "Pro-poor partnerships",
+        "What multi-stakeholder and public-private partnerships are, how they have been used for "
+        "services and poverty reduction, and when a local partnership can be called pro-poor. "
+        "Includes an interactive comparison of approaches and the international commitments that apply.",
+    ),
+    (
+        "Social dialogue and partnership",
+        "The interests, roles and responsibilities of administrations, businesses and civil society; "
+        "why trust breaks down; how local planning and territorial development can open the way to "
+        "negotiation between parties with different goals.",
+    ),
+    (
+        "An enabling environment",
+        "Policies, laws and regulations that let private firms, community organisations and small "
+        "enterprises take part: registration, procurement, tendering and contracts that give small local "
+        "firms a fair chance; gender across partnerships; investment, finance and cost recovery.",
+    ),
+    (
+        "Employment and labour issues in partnership arrangements",
+        "How technology choices, local labour and good management in local enterprises raise the "
+        "employment impact of infrastructure and services, with country cases on the number and the "
+        "quality of jobs created.",
+    ),
+    (
+        "Contracting, performance monitoring and impact assessment",
+        "Contracts, monitoring and the effects of partnerships on services; participants and "
+        "facilitators define indicators that reflect every stakeholder's interests, economic and social.",
+    ),
+    (
+        "Orientations for future work",
+        "Group work to design innovative pro-poor partnerships, draft proposals and consider how to "
+        "mainstream them.",
+    ),
+]
+
+# (day index, start, end, title, module number or None, kind)
+PARTNERSHIPS_TIMETABLE = [
+    (0, "09:00", "09:45", "Opening, introductions and expectations", None, "plenary"),
+    (0, "10:00", "12:30", "Partnerships and the poor: concepts and practice", 1, "plenary"),
+    (
+        0,
+        "14:00",
+        "17:00",
+        "Comparing approaches: what makes a partnership pro-poor",
+        1,
+        "group_work",
+    ),
+    (1, "09:00", "12:30", "Stakeholders, interests and roles", 2, "plenary"),
+    (1, "14:00", "17:00", "Negotiating a local partnership: a simulation", 2, "group_work"),
+    (2, "09:00", "12:30", "Policies, procurement and contracting for inclusion", 3, "plenary"),
+    (2, "14:00", "17:00", "Financing and cost recovery", 3, "group_work"),
+    (
+        3,
+        "09:00",
+        "12:30",
+        "Jobs in infrastructure and service delivery: country cases",
+        4,
+        "plenary",
+    ),
+    (3, "14:00", "17:00", "Contracts, monitoring and indicators", 5, "group_work"),
+    (4, "09:00", "12:30", "Designing the next partnership", 6, "group_work"),
+    (4, "14:00", "16:00", "Presentations, evaluation and closing", 6, "plenary"),
+]
+
+PARTNERSHIPS_AUDIENCE_PRIMARY = [
+    "Local politicians and senior government staff",
+    "Private companies in infrastructure and service delivery",
+    "NGOs, faith-based and community-based organisations",
+    "Workers' and employers' organisations",
+    "Chambers of commerce and business groups",
+    "Managers and senior staff of development programmes",
+    "Local development agencies",
+]
+
+PARTNERSHIPS_AUDIENCE_ALSO = [
+    "Higher levels of government (finance, labour, housing)",
+    "National and regional development banks",
+    "International financing institutions",
+    "Multilateral and bilateral development agencies",
+    "Research, education and training institutions",
+]
+
+TUITION_COVERS = (
+    "Programme design and management, facilitation, subject specialists, training assistance, "
+    "teaching equipment, classroom supplies, printed course material, communications and "
+    "administrative support."
+)
+SUBSISTENCE_COVERS = (
+    "Board and lodging on campus (bed and breakfast and two meals a day), campus services "
+    "(laundry, sports, social activities, insurance and minor medical care), water in class, "
+    "the course dinner and the group photo."
+)
+NOT_INCLUDED = "Travel between your home and the venue is not included: the participant or the sponsor pays it."
+COSTSHARE_OFFER = (
+    "The organisers can cost-share the participation of a limited number of selected candidates. "
+    "Say in your application whether you need it, for which part of the fee, and what your sponsor covers."
+)
+AUDIENCE_NOTE = "Women are strongly encouraged to apply."
+LANGUAGE_REQUIREMENT = "The workshop is held in English: a good command of English is essential."
+
+WEBINAR_SUMMARY = (
+    "Ninety minutes with practitioners on how unions reach and organise workers who find their "
+    "jobs through apps. Held in English, French and Spanish with interpretation; free of charge."
+)
+
+TOT_SUMMARY = (
+    "A twenty-day training of trainers on occupational safety and health. Trainees learn to run "
+    "their own grassroots workshops and receive a certificate when they attend at least 80% of the sessions."
+)
+TOT_MODULES = [
+    (
+        "Hazards at work and how to find them",
+        "Risk assessment with workers, checklists, body mapping.",
+    ),
+    (
+        "Law, rights and the role of unions",
+        "National law, international standards, safety committees.",
+    ),
+    ("Adult learning and facilitation", "Participatory methods for grassroots workshops."),
+    ("Practice workshops and action plans", "Trainees run sessions and plan their own workshops."),
+]
+
+GIVEN_NAMES = [
+    "Amina",
+    "Binod",
+    "Carmen",
+    "Dawit",
+    "Elena",
+    "Farah",
+    "Gabriel",
+    "Hoa",
+    "Ibrahim",
+    "Jyoti",
+    "Kwame",
+    "Lucía",
+    "Mihai",
+    "Nadia",
+    "Oluwaseun",
+    "Pooja",
+    "Quang",
+    "Rania",
+    "Sipho",
+    "Tatiana",
+    "Usha",
+    "Víctor",
+    "Wanjiru",
+    "Xavier",
+    "Yasmin",
+    "Zeynep",
+    "Ana María",
+    "Bilal",
+    "Chiara",
+    "Diego",
+    "Esther",
+    "Fatou",
+    "Grace",
+    "Hamid",
+    "Inés",
+    "José",
+    "Kamala",
+    "Leila",
+    "Mariam",
+    "Nguyen",
+]
+FAMILY_NAMES = [
+    "Acharya",
+    "Banda",
+    "Castillo",
+    "Diallo",
+    "Eze",
+    "Fernández",
+    "Gurung",
+    "Haddad",
+    "Ivanova",
+    "Juárez",
+    "Kamau",
+    "López",
+    "Mensah",
+    "Nair",
+    "Okafor",
+    "Pradhan",
+    "Quispe",
+    "Rahman",
+    "Silva",
+    "Tran",
+    "Uddin",
+    "Vargas",
+    "Wang",
+    "Yilmaz",
+    "Zulu",
+    "Mamani",
+    "Shrestha",
+    "Mwangi",
+    "Traoré",
+    "Popescu",
+]
+COUNTRIES = [
+    "NP",
+    "BO",
+    "KE",
+    "GH",
+    "IN",
+    "PE",
+    "BR",
+    "PH",
+    "SN",
+    "ET",
+    "BD",
+    "VN",
+    "EG",
+    "TR",
+    "RO",
+    "ZA",
+    "NG",
+    "CO",
+    "ID",
+    "TZ",
+    "MA",
+    "UA",
+    "IT",
+    "FR",
+    "ES",
+]
+ORGANISATIONS = [
+    "Municipal Water Board",
+    "Federation of Construction Workers",
+    "Chamber of Commerce",
+    "Community Savings Network",
+    "Ministry of Local Government",
+    "City Council",
+    "Employers' Association",
+    "Housing Cooperative",
+    "Development Bank",
+    "Urban Poor Federation",
+    "University Planning Institute",
+    "Waste Pickers' Association",
+    "Regional Development Agency",
+    "Faith-based Relief Service",
+]
+POSITIONS = [
+    "Programme officer",
+    "Director",
+    "Mayor's adviser",
+    "Union organiser",
+    "Engineer",
+    "Researcher",
+    "Project manager",
+    "Policy analyst",
+    "Coordinator",
+    "Head of procurement",
+]

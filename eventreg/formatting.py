@@ -1,0 +1,116 @@
+"""How money, dates and times read on pages, in emails and in PDFs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from flask import Flask
+
+from .models.base import utcnow
+
+
+def money(amount: int, currency: str) -> str:
+    """'EUR 2,000' for whole amounts, 'EUR 1,040.50' otherwise; amount in minor units."""
+    sign = "-" if amount < 0 else ""
+    units, cents = divmod(abs(amount), 100)
+    figure = f"{units:,}" if cents == 0 else f"{units:,}.{cents:02d}"
+    return f"{sign}{currency} {figure}"
+
+
+def date_range(start: date, end: date) -> str:
+    """'13-17 July 2009', '30 June - 2 July 2009', or one day."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}\u2013{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} \u2013 {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} \u2013 {end.day} {end:%B %Y}"
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def moment_in(moment: datetime, zone: str) -> str:
+    """'15 June 2009, 23:59 CEST': a moment as read in one timezone."""
+    there = local(moment, zone)
+    return f"{there.day} {there:%B %Y, %H:%M} {there.tzname()}"
+
+
+def time_of_day(moment: datetime, zone: str) -> str:
+    return f"{local(moment, zone):%H:%M}"
+
+
+def day_heading(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def time_left(deadline: datetime, now: datetime | None = None) -> str:
+    """'204 days left', '5 hours left', '12 minutes left' or 'closed'."""
+    remaining = deadline - (now or utcnow())
+    seconds = int(remaining.total_seconds())
+    if seconds < 0:
+        return "closed"
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400} days left"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours left"
+    if seconds >= 120:
+        return f"{seconds // 60} minutes left"
+    return "less than two minutes left"
+
+
+def language_name(code: str) -> str:
+    """'English' for 'en', in English."""
+    try:
+        return Locale("en").languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def country_name(code: str) -> str:
+    if not code:
+        return ""
+    return Locale("en").territories.get(code.upper(), code)
+
+
+def zone_label(zone: str) -> str:
+    """'Europe/Rome' -> 'Rome', 'Asia/Kolkata' -> 'Kolkata'."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split free text into paragraphs on blank lines."""
+    return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+def lines(text: str) -> list[str]:
+    """Non-empty lines, each stripped of a leading '- ' list marker."""
+    out = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line.strip()
+        if line.startswith(("- ", "* ")):
+            line = line[2:].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers above as Jinja filters."""
+    app.jinja_env.filters.update(
+        money=money,
+        moment_in=moment_in,
+        time_of_day=time_of_day,
+        day_heading=day_heading,
+        time_left=time_left,
+        language_name=language_name,
+        country_name=country_name,
+        zone_label=zone_label,
+        paragraphs=paragraphs,
+        lines=lines,
+    )
+    app.jinja_env.globals.update(date_range=date_range, now=utcnow)

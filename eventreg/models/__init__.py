@@ -1,0 +1,75 @@
+"""The domain model; importing this package registers every table on db.metadata."""
+
+from .activities import (
+    Activity,
+    ActivityKind,
+    ActivitySession,
+    ActivityStatus,
+    AudienceGroup,
+    AudienceTier,
+    Contact,
+    FeeComponent,
+    Module,
+    SessionKind,
+    session_trainers,
+)
+from .applications import (
+    PLACE_HOLDING,
+    Application,
+    ApplicationNote,
+    ApplicationStatus,
+    Gender,
+    PaymentSource,
+)
+from .attendance import (
+    Attendance,
+    Certificate,
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationQuestion,
+    EvaluationResponse,
+    QuestionKind,
+)
+from .audit import AuditLog
+from .base import utcnow
+from .money import CostShareGrant, Payment, PaymentMethod
+from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
+from .staff import Role, StaffAssignment, StaffUser
+
+__all__ = [
+    "PLACE_HOLDING",
+    "Activity",
+    "ActivityKind",
+    "ActivitySession",
+    "ActivityStatus",
+    "Application",
+    "ApplicationNote",
+    "ApplicationStatus",
+    "Attendance",
+    "AudienceGroup",
+    "AudienceTier",
+    "AuditLog",
+    "Certificate",
+    "Contact",
+    "CostShareGrant",
+    "EmailOutbox",
+    "EvaluationAnswer",
+    "EvaluationInvitation",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "FeeComponent",
+    "Gender",
+    "Module",
+    "OutboxAttachment",
+    "OutboxStatus",
+    "Payment",
+    "PaymentMethod",
+    "PaymentSource",
+    "QuestionKind",
+    "Role",
+    "SessionKind",
+    "StaffAssignment",
+    "StaffUser",
+    "session_trainers",
+    "utcnow",
+]

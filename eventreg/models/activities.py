@@ -1,0 +1,323 @@
+"""Activities and what an applicant reads about them: modules, sessions, fees, contacts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Model, db
+from .base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from .staff import StaffUser
+
+
+class ActivityKind(enum.StrEnum):
+    WORKSHOP = "workshop"
+    TRAINING_COURSE = "training_course"
+    TRAINING_OF_TRAINERS = "training_of_trainers"
+    WEBINAR = "webinar"
+    CONGRESS_SESSION = "congress_session"
+    EXCHANGE_VISIT = "exchange_visit"
+
+    @property
+    def label(self) -> str:
+        return {
+            "workshop": "Workshop",
+            "training_course": "Training course",
+            "training_of_trainers": "Training of trainers",
+            "webinar": "Webinar",
+            "congress_session": "Congress session",
+            "exchange_visit": "Exchange visit",
+        }[self.value]
+
+
+class ActivityStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class SessionKind(enum.StrEnum):
+    PLENARY = "plenary"
+    GROUP_WORK = "group_work"
+    FIELD_VISIT = "field_visit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AudienceTier(enum.StrEnum):
+    PRIMARY = "primary"  # "primarily addressed to"
+    ALSO = "also"  # "also open to"
+
+
+session_trainers = sa.Table(
+    "session_trainers",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "staff_user_id", sa.ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class Activity(Model):
+    """One workshop, course, ToT series, webinar, congress session or exchange visit."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint(
+            "opens_at IS NULL OR opens_at < deadline_at", name="opens_before_deadline"
+        ),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(
+            "certificate_threshold >= 0 AND certificate_threshold <= 100",
+            name="threshold_is_percentage",
+        ),
+        sa.CheckConstraint("costshare_budget >= 0", name="budget_not_negative"),
+        sa.CheckConstraint(
+            "costshare_cap IS NULL OR costshare_cap >= 0", name="costshare_cap_not_negative"
+        ),
+        sa.CheckConstraint("length(currency) = 3", name="currency_is_iso_code"),
+        sa.CheckConstraint("length(reference) > 0", name="reference_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind, "activity_kind"))
+    status: Mapped[ActivityStatus] = mapped_column(
+        enum_column(ActivityStatus, "activity_status"), default=ActivityStatus.DRAFT
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    subtitle: Mapped[str] = mapped_column(sa.String(300), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    background: Mapped[str] = mapped_column(sa.Text, default="")
+    objectives: Mapped[str] = mapped_column(sa.Text, default="")
+    outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    methodology: Mapped[str] = mapped_column(sa.Text, default="")
+    evaluation_note: Mapped[str] = mapped_column(sa.Text, default="")
+    audience_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # ISO 639-1 codes; the first one is the working language.
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en"])
+    language_requirement: Mapped[str] = mapped_column(sa.Text, default="")
+    venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # Extra zones to show times in, e.g. a webinar's "15:00 Europe / 18:30 Delhi".
+    display_timezones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(default=30)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    not_included: Mapped[str] = mapped_column(sa.Text, default="")
+    costshare_offer: Mapped[str] = mapped_column(sa.Text, default="")
+    costshare_budget: Mapped[int] = mapped_column(default=0)  # minor units
+    costshare_cap: Mapped[int | None] = mapped_column()  # participants, None = no cap
+    certificate_threshold: Mapped[int] = mapped_column(default=80)  # percent of sessions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="activity", order_by="Module.number", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[ActivitySession]] = relationship(
+        back_populates="activity",
+        order_by="ActivitySession.starts_at",
+        cascade="all, delete-orphan",
+    )
+    fee_components: Mapped[list[FeeComponent]] = relationship(
+        back_populates="activity", order_by="FeeComponent.position", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="activity", order_by="Contact.position", cascade="all, delete-orphan"
+    )
+    audience_groups: Mapped[list[AudienceGroup]] = relationship(
+        back_populates="activity",
+        order_by="(AudienceGroup.tier, AudienceGroup.position)",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.reference}>"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.venue
+
+    @property
+    def fee_total(self) -> int:
+        """The full fee in minor units: the sum of the components."""
+        return sum(component.amount for component in self.fee_components)
+
+    @property
+    def working_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
+
+    @property
+    def start_date(self) -> date:
+        return self.starts_at.astimezone(self.zone).date()
+
+    @property
+    def end_date(self) -> date:
+        return self.ends_at.astimezone(self.zone).date()
+
+    def is_open_for_applications(self, at: datetime) -> bool:
+        """Whether the public form accepts a submission at this moment."""
+        if self.status != ActivityStatus.PUBLISHED:
+            return False
+        if self.opens_at is not None and at < self.opens_at:
+            return False
+        return at <= self.deadline_at
+
+    def audience(self, tier: AudienceTier) -> list[AudienceGroup]:
+        return [group for group in self.audience_groups if group.tier == tier]
+
+    def days(self) -> list[tuple[date, list[ActivitySession]]]:
+        """The timetable grouped by day, in the activity's own timezone."""
+        by_day: dict[date, list[ActivitySession]] = {}
+        for session in self.sessions:
+            by_day.setdefault(session.starts_at.astimezone(self.zone).date(), []).append(session)
+        return sorted(by_day.items())
+
+    @property
+    def duration_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    @property
+    def total_hours(self) -> float:
+        seconds = sum(
+            (session.ends_at - session.starts_at) / timedelta(seconds=1)
+            for session in self.sessions
+        )
+        return round(seconds / 3600, 1)
+
+
+class Module(Model):
+    """A numbered part of the programme that sessions belong to."""
+
+    __tablename__ = "modules"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "number"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    activity: Mapped[Activity] = relationship(back_populates="modules")
+    sessions: Mapped[list[ActivitySession]] = relationship(
+        back_populates="module", order_by="ActivitySession.starts_at"
+    )
+
+
+class ActivitySession(Model):
+    """One slot of the timetable: a plenary, a group work, a field visit."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[SessionKind] = mapped_column(
+        enum_column(SessionKind, "session_kind"), default=SessionKind.PLENARY
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room: Mapped[str] = mapped_column(sa.String(120), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    activity: Mapped[Activity] = relationship(back_populates="sessions")
+    module: Mapped[Module | None] = relationship(back_populates="sessions")
+    trainers: Mapped[list[StaffUser]] = relationship(secondary=session_trainers)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.activity.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.activity.zone)
+
+
+class FeeComponent(Model):
+    """A part of the fee (tuition, subsistence) with what it covers; amount in minor units."""
+
+    __tablename__ = "fee_components"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "name"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    amount: Mapped[int] = mapped_column()
+    covers: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    activity: Mapped[Activity] = relationship(back_populates="fee_components")
+
+
+class Contact(Model):
+    """Someone applicants may write to or call about the activity."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    phone: Mapped[str] = mapped_column(sa.String(60), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    activity: Mapped[Activity] = relationship(back_populates="contacts")
+
+
+class AudienceGroup(Model):
+    """A target-audience category; also the organisation types applicants choose from."""
+
+    __tablename__ = "audience_groups"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    tier: Mapped[AudienceTier] = mapped_column(enum_column(AudienceTier, "audience_tier"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    activity: Mapped[Activity] = relationship(back_populates="audience_groups")

@@ -1,0 +1,179 @@
+"""Applications: who applied to what, what they told us, and where they stand."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Model
+from .base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from .activities import Activity
+    from .money import CostShareGrant, Payment
+    from .staff import StaffUser
+
+
+class ApplicationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# Statuses that hold one of the activity's places.
+PLACE_HOLDING = frozenset(
+    {ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED}
+)
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class PaymentSource(enum.StrEnum):
+    SELF = "self"
+    EMPLOYER = "employer"
+    SPONSOR = "sponsor"
+
+
+def new_token() -> str:
+    """An unguessable token for an applicant's private link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class Application(Model):
+    """One person's application to one activity."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "number"),
+        sa.UniqueConstraint("activity_id", "email"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.Index("ix_applications_activity_status", "activity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    reference: Mapped[str] = mapped_column(sa.String(48), unique=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.SUBMITTED
+    )
+    # The applicant
+    title: Mapped[str] = mapped_column(sa.String(8), default="")
+    given_names: Mapped[str] = mapped_column(sa.String(120))
+    family_name: Mapped[str] = mapped_column(sa.String(120))
+    gender: Mapped[Gender] = mapped_column(
+        enum_column(Gender, "gender"), default=Gender.UNDISCLOSED
+    )
+    nationality: Mapped[str] = mapped_column(sa.String(2), default="")
+    country: Mapped[str] = mapped_column(sa.String(2), default="", index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    organisation_type: Mapped[str] = mapped_column(sa.String(200), default="")
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
+    proficiency: Mapped[str] = mapped_column(sa.String(32), default="")
+    motivation: Mapped[str] = mapped_column(sa.Text, default="")
+    expectations: Mapped[str] = mapped_column(sa.Text, default="")
+    # Money
+    payment_source: Mapped[PaymentSource] = mapped_column(
+        enum_column(PaymentSource, "payment_source"), default=PaymentSource.SELF
+    )
+    sponsor_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    costshare_requested: Mapped[bool] = mapped_column(default=False)
+    costshare_component_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    sponsor_covers: Mapped[str] = mapped_column(sa.Text, default="")
+    costshare_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Needs and files
+    dietary_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    access_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    cv_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    cv_path: Mapped[str | None] = mapped_column(sa.String(300))
+    # Lifecycle
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirm_by: Mapped[date | None] = mapped_column(sa.Date)
+    late: Mapped[bool] = mapped_column(default=False)  # added by staff after the deadline
+    token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship()
+    grants: Mapped[list[CostShareGrant]] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="application",
+        order_by="Payment.received_on",
+        cascade="all, delete-orphan",
+    )
+    notes: Mapped[list[ApplicationNote]] = relationship(
+        back_populates="application",
+        order_by="ApplicationNote.created_at",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.reference} {self.status}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def granted_total(self) -> int:
+        return sum(grant.amount for grant in self.grants)
+
+    @property
+    def paid_total(self) -> int:
+        return sum(payment.amount for payment in self.payments)
+
+    @property
+    def amount_due(self) -> int:
+        """Fee components minus cost-share granted minus payments received, in minor units."""
+        return self.activity.fee_total - self.granted_total - self.paid_total
+
+
+class ApplicationNote(Model):
+    """An internal note by staff on an application; never shown to the applicant."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="notes")
+    author: Mapped[StaffUser | None] = relationship()

@@ -1,0 +1,76 @@
+"""Money on an application: cost-sharing grants per fee component, and payments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Model
+from .base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from .activities import FeeComponent
+    from .applications import Application
+    from .staff import StaffUser
+
+
+class PaymentMethod(enum.StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    CASH = "cash"
+    SPONSOR = "sponsor"
+    OTHER = "other"
+
+
+class CostShareGrant(Model):
+    """Part or all of one fee component that the organisers pay for one applicant."""
+
+    __tablename__ = "costshare_grants"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "fee_component_id"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    fee_component_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("fee_components.id", ondelete="RESTRICT"), index=True
+    )
+    amount: Mapped[int] = mapped_column()  # minor units
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="grants")
+    fee_component: Mapped[FeeComponent] = relationship()
+    granted_by: Mapped[StaffUser | None] = relationship()
+
+
+class Payment(Model):
+    """Money received for an application."""
+
+    __tablename__ = "payments"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[int] = mapped_column()  # minor units
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    method: Mapped[PaymentMethod] = mapped_column(enum_column(PaymentMethod, "payment_method"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="payments")
+    recorded_by: Mapped[StaffUser | None] = relationship()

@@ -1,0 +1,7 @@
+"""The public side: the catalogue and the activity pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,1 @@
+"""The domain: functions that hold the rules; they flush, never commit."""

@@ -1,0 +1,124 @@
+"""Fixtures: one migrated database per run, emptied after each test; SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eventreg import create_app
+from eventreg.extensions import db as _db
+
+from .factories import Factories
+
+
+def test_database_url(tmp_root: Path) -> str:
+    """EVENTREG_TEST_DATABASE_URL when set (CI's PostgreSQL), else a SQLite file of this run."""
+    return os.environ.get("EVENTREG_TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("eventreg")
+
+
+def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
+    """An app configured for tests; overrides win."""
+    config: dict[str, object] = {
+        "TESTING": True,
+        "DATABASE_URL": test_database_url(tmp_root),
+        "SECRET_KEY": "test-only-not-a-secret",
+        "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",
+        "OUTBOX_DIR": str(tmp_root / "outbox"),
+        "MAIL_SERVER": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_root: Path) -> Iterator[Flask]:
+    """The app, on a database built by the migrations (not create_all) once per run."""
+    from flask_migrate import upgrade
+
+    application = make_test_app(tmp_root)
+    with application.app_context():
+        drop_everything()
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def drop_everything() -> None:
+    """Leave the test database empty, whatever an earlier run left in it."""
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        metadata = sa.MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[object]:
+    """The database inside an app context; every table is emptied afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app: Flask, db: object) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def factories(db: object) -> Factories:
+    return Factories()
+
+
+@pytest.fixture
+def make_activity(factories: Factories):  # type: ignore[no-untyped-def]
+    return factories.activity
+
+
+@pytest.fixture
+def make_application(factories: Factories):  # type: ignore[no-untyped-def]
+    return factories.application
+
+
+@pytest.fixture
+def make_staff(factories: Factories):  # type: ignore[no-untyped-def]
+    return factories.staff
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "the page has no CSRF token"
+    return match.group(1)
