@@ -35,9 +35,38 @@ def run_migrations_online() -> None:
     options.setdefault("render_item", render_item)
     options.setdefault("compare_type", True)
     with migrate_ext.db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            run_sqlite_migrations(connection, options)
+            return
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+
+
+def run_sqlite_migrations(connection: Any, options: dict[str, Any]) -> None:
+    """All of a SQLite upgrade in one real transaction, foreign keys checked at the end.
+
+    Batch migrations copy and drop tables, which fails with foreign keys on once rows exist,
+    and the sqlite3 module does not put DDL inside a transaction: a failure halfway would
+    leave a half-migrated database. So: keys off, explicit BEGIN, check, then COMMIT.
+    """
+    driver = connection.connection.driver_connection
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    driver.isolation_level = None
+    try:
+        connection.exec_driver_sql("BEGIN")
+        context.configure(connection=connection, target_metadata=target_metadata, **options)
+        context.run_migrations()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration would break foreign keys: {broken[:5]}")
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        driver.isolation_level = ""
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -32,6 +32,7 @@ from .attendance import (
 )
 from .audit import AuditLog
 from .base import utcnow
+from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .staff import Role, StaffAssignment, StaffUser
@@ -59,6 +60,8 @@ __all__ = [
     "EvaluationResponse",
     "FeeComponent",
     "Gender",
+    "Job",
+    "JobStatus",
     "Module",
     "OutboxAttachment",
     "OutboxStatus",

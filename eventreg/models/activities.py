@@ -90,6 +90,8 @@ class Activity(Model):
         ),
         sa.CheckConstraint("length(currency) = 3", name="currency_is_iso_code"),
         sa.CheckConstraint("length(reference) > 0", name="reference_not_empty"),
+        sa.CheckConstraint("paper_size IN ('A4', 'Letter')", name="paper_size_known"),
+        sa.CheckConstraint("confirm_within_days > 0", name="confirm_within_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +129,17 @@ class Activity(Model):
     costshare_budget: Mapped[int] = mapped_column(default=0)  # minor units
     costshare_cap: Mapped[int | None] = mapped_column()  # participants, None = no cap
     certificate_threshold: Mapped[int] = mapped_column(default=80)  # percent of sessions
+    # Branding and paper for PDFs; an empty organiser name falls back to ORGANISER_NAME.
+    organiser_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    logo_path: Mapped[str | None] = mapped_column(sa.String(300))
+    paper_size: Mapped[str] = mapped_column(sa.String(8), default="A4")
+    # [{"name": "...", "title": "..."}] printed under the certificate.
+    certificate_signatories: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    # Selection and evaluation settings.
+    confirm_within_days: Mapped[int] = mapped_column(default=14)
+    waitlist_auto_offer: Mapped[bool] = mapped_column(default=False)
+    evaluation_anonymous: Mapped[bool] = mapped_column(default=True)
+    evaluation_per_module: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -123,6 +123,9 @@ class Application(Model):
     confirm_by: Mapped[date | None] = mapped_column(sa.Date)
     late: Mapped[bool] = mapped_column(default=False)  # added by staff after the deadline
     token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Staff may decide eligibility for a certificate by hand; None means "from attendance".
+    certificate_eligible: Mapped[bool | None] = mapped_column()
 
     activity: Mapped[Activity] = relationship()
     grants: Mapped[list[CostShareGrant]] = relationship(
