@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .extensions import db
-from .models import Activity, Role, StaffAssignment, StaffUser, utcnow
+from .models import Activity, Job, JobStatus, Role, StaffAssignment, StaffUser, utcnow
 
 
 @click.command("demo")
@@ -89,7 +91,74 @@ def create_user_command(
     click.echo(f"{action} {email} as {chosen.label.lower()}{where}")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due and run waiting jobs, then exit.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between idle polls.")
+@click.option("--batch", default=200, show_default=True, help="Messages per SMTP connection.")
+@click.option("--no-jobs", is_flag=True, help="Only deliver mail (run jobs in another worker).")
+@with_appcontext
+def worker_command(once: bool, interval: float, batch: int, no_jobs: bool) -> None:
+    """Deliver the email outbox and run background jobs."""
+    from . import worker
+
+    click.echo(f"worker: {worker.describe_transport()}", err=True)
+    report = worker.run(once=once, interval=interval, batch=batch, jobs=not no_jobs)
+    if once:
+        click.echo(
+            f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+            f"released {report.released}"
+        )
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs: list them, follow one."""
+
+
+@jobs_group.command("list")
+@click.option("--limit", default=20, show_default=True)
+@with_appcontext
+def jobs_list_command(limit: int) -> None:
+    """The latest jobs with their progress."""
+    for record in db.session.scalars(sa.select(Job).order_by(Job.id.desc()).limit(limit)):
+        click.echo(
+            f"{record.id:>6}  {record.kind:<28} {record.status:<8} {record.percent:>3}%  "
+            f"{record.message}"
+        )
+
+
+@jobs_group.command("show")
+@click.argument("job_id", type=int)
+@click.option("--wait", is_flag=True, help="Follow the job with a progress bar until it ends.")
+@with_appcontext
+def jobs_show_command(job_id: int, wait: bool) -> None:
+    """One job's progress; with --wait, until it is done or failed."""
+    record = db.session.get(Job, job_id)
+    if record is None:
+        raise click.BadParameter(f"no job {job_id}", param_hint="JOB_ID")
+    if wait:
+        with click.progressbar(length=100, label=f"job {job_id} ({record.kind})") as bar:
+            shown = 0
+            while record.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+                bar.update(record.percent - shown)
+                shown = record.percent
+                time.sleep(0.5)
+                db.session.expire_all()
+                record = db.session.get(Job, job_id)
+                assert record is not None
+            bar.update(100 - shown)
+    click.echo(f"job {record.id} {record.kind}: {record.status} {record.percent}% {record.message}")
+    if record.error:
+        click.echo(record.error)
+    if record.result_path:
+        click.echo(f"result: {record.result_path}")
+    if record.status == JobStatus.FAILED:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on `flask --app eventreg`."""
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_group)

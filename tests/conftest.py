@@ -16,6 +16,7 @@ from eventreg import create_app
 from eventreg.extensions import db as _db
 
 from .factories import Factories
+from .mailsink import MailSink
 
 
 def test_database_url(tmp_root: Path) -> str:
@@ -38,6 +39,8 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         "BASE_URL": "http://localhost",
         "OUTBOX_DIR": str(tmp_root / "outbox"),
         "MAIL_SERVER": None,
+        "JOBS_BACKEND": "sqlite",
+        "JOBS_SQLITE_PATH": str(tmp_root / "jobs-queue.sqlite3"),
     }
     config.update(overrides)
     return create_app(config)
@@ -113,6 +116,28 @@ def make_application(factories: Factories):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def make_staff(factories: Factories):  # type: ignore[no-untyped-def]
     return factories.staff
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[MailSink]:
+    """A real SMTP server on 127.0.0.1; the app sends to it for the length of the test."""
+    sink = MailSink().start()
+    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False)
+    yield sink
+    sink.stop()
+    app.config.update(saved)
+
+
+@pytest.fixture
+def deliver(app: Flask):  # type: ignore[no-untyped-def]
+    """Run the worker once, as `flask --app eventreg worker --once` does."""
+    from eventreg import worker
+
+    def run_once() -> worker.DeliveryReport:
+        return worker.run(once=True, interval=0, batch=200, jobs=False)
+
+    return run_once
 
 
 def csrf_token_from(html: str) -> str:

@@ -1,0 +1,165 @@
+"""Queuing email: render it now, store it as an outbox row in the caller's transaction.
+
+Nothing is sent here. The worker (eventreg.worker) delivers the outbox after the
+transaction that queued it has committed, so a change and its email are saved together
+or not at all, and a mail server that is down delays mail without losing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jinja2
+from flask import current_app, render_template
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .extensions import db
+from .formatting import date_range, money
+from .models import Activity, Application, EmailOutbox, OutboxAttachment, utcnow
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an email."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class EmailTemplateMissing(LookupError):
+    """No template of that name exists in any language."""
+
+
+def queue_email(
+    template: str,
+    *,
+    to: str,
+    to_name: str = "",
+    activity: Activity | None = None,
+    application: Application | None = None,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    reply_to: str | None = None,
+    **context: Any,
+) -> EmailOutbox:
+    """Render `templates/email/[<lang>/]<template>.txt` (+ `.html`) and add it to the outbox.
+
+    The template defines a `subject` block and a `body` block; it sees the activity, the
+    application, `base_url`, `amount_due` and anything passed as keyword context. The
+    applicant's language is used when a translation exists, else English. Refuses (raises
+    EmailTemplateMissing) an unknown template, so a typo cannot silently drop an email.
+    """
+    if application is not None:
+        activity = activity or application.activity
+        language = language or application.language
+        to_name = to_name or application.full_name
+    values: dict[str, Any] = {
+        "activity": activity,
+        "application": application,
+        "base_url": current_app.config["BASE_URL"].rstrip("/"),
+        "organiser": (activity.organiser_name if activity else "")
+        or current_app.config["ORGANISER_NAME"],
+        "contacts": activity.contacts if activity else [],
+        **context,
+    }
+    if application is not None:
+        values["amount_due"] = money(application.amount_due, application.activity.currency)
+    if activity is not None:
+        values["dates"] = date_range(activity.start_date, activity.end_date)
+
+    subject, text = _render_text(template, language or "en", values)
+    html = _render_html(template, language or "en", values)
+    email = EmailOutbox(
+        template=template,
+        to_address=to,
+        to_name=to_name,
+        reply_to=reply_to if reply_to is not None else _reply_to(activity),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        activity_id=activity.id if activity else None,
+        application_id=application.id if application else None,
+        next_attempt_at=utcnow(),
+    )
+    email.attachments = [
+        OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
+        for a in attachments
+    ]
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+def _candidates(template: str, language: str, extension: str) -> list[str]:
+    names = [f"email/{language}/{template}.{extension}"] if language != "en" else []
+    return [*names, f"email/{template}.{extension}"]
+
+
+def _render_text(template: str, language: str, values: Mapping[str, Any]) -> tuple[str, str]:
+    env = current_app.jinja_env
+    try:
+        compiled = env.select_template(_candidates(template, language, "txt"))
+    except jinja2.TemplatesNotFound as missing:
+        raise EmailTemplateMissing(f"no email template called {template!r}") from missing
+    context = compiled.new_context(dict(values))
+    subject = "".join(compiled.blocks["subject"](context)).strip()
+    # Plain text: the template's own output, with autoescaping off (see templates/email/).
+    body = compiled.render(values).strip() + "\n"
+    return " ".join(subject.split()), body
+
+
+def _render_html(template: str, language: str, values: Mapping[str, Any]) -> str:
+    try:
+        names: list[str | jinja2.Template] = [*_candidates(template, language, "html")]
+        return render_template(names, **values)
+    except jinja2.TemplatesNotFound:
+        return ""
+
+
+def _reply_to(activity: Activity | None) -> str:
+    """The activity's course assistant if it lists one, else its first contact with an email."""
+    if activity is None:
+        return ""
+    with_email = [c for c in activity.contacts if c.email]
+    for contact in with_email:
+        if "assistant" in contact.role.lower():
+            return contact.email
+    return with_email[0].email if with_email else ""
+
+
+def calendar_attachment(activity: Activity) -> Attachment:
+    """The activity as an .ics file: one event per session, or one for the whole activity."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//eventreg//activity calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "eventreg"
+    slots = [(s.title, s.starts_at, s.ends_at, f"session-{s.id}") for s in activity.sessions] or [
+        (activity.title, activity.starts_at, activity.ends_at, "activity")
+    ]
+    url = f"{current_app.config['BASE_URL'].rstrip('/')}/activities/{activity.slug}"
+    for title, starts, ends, key in slots:
+        event = Event()
+        event.add("uid", f"{activity.reference}-{key}@{host}")
+        event.add("summary", title if title == activity.title else f"{activity.title}: {title}")
+        event.add("dtstart", starts)
+        event.add("dtend", ends if ends > starts else starts + timedelta(hours=1))
+        event.add("dtstamp", utcnow())
+        event.add("location", vText(activity.venue or activity.online_url or ""))
+        event.add("url", url)
+        event.add("description", f"{activity.reference} · {url}")
+        for contact in activity.contacts[:1]:
+            if contact.email:
+                organizer = vCalAddress(f"mailto:{contact.email}")
+                organizer.params["cn"] = vText(contact.name)
+                event.add("organizer", organizer)
+        calendar.add_component(event)
+    return Attachment(
+        filename=f"{activity.reference}.ics",
+        content_type="text/calendar",
+        content=calendar.to_ical(),
+    )

@@ -1,0 +1,242 @@
+"""The worker: delivers the outbox and runs background jobs, outside any web request."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .mailer import (
+    ConnectionLost,
+    PermanentFailure,
+    TemporaryFailure,
+    build_message,
+    transport_for,
+)
+from .models import EmailOutbox, OutboxStatus, utcnow
+
+log = logging.getLogger("eventreg.worker")
+
+DUE = (OutboxStatus.QUEUED, OutboxStatus.RETRYING)
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    released: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def retry_delay(attempts: int, config: Any) -> timedelta:
+    """Exponential backoff: base, 2x base, 4x base... capped."""
+    base = float(config.get("MAIL_RETRY_BASE_SECONDS", 30))
+    cap = float(config.get("MAIL_RETRY_MAX_SECONDS", 6 * 3600))
+    return timedelta(seconds=min(cap, base * 2 ** max(attempts - 1, 0)))
+
+
+def claim_due(limit: int, *, worker: str, now: datetime | None = None) -> list[int]:
+    """Atomically mark up to `limit` due messages as ours and return their ids (committed).
+
+    On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so two
+    workers never claim the same row and neither waits for the other. On SQLite the
+    single UPDATE ... RETURNING statement runs under the database's write lock.
+    """
+    now = now or utcnow()
+    stale = now - timedelta(seconds=float(current_app.config.get("MAIL_CLAIM_STALE_SECONDS", 600)))
+    # A worker that died mid-batch left rows "sending": give them back after a while.
+    db.session.execute(
+        sa.update(EmailOutbox)
+        .where(EmailOutbox.status == OutboxStatus.SENDING, EmailOutbox.claimed_at < stale)
+        .values(status=OutboxStatus.RETRYING, claimed_by="", last_error="worker stopped mid-batch")
+    )
+    candidates = (
+        sa.select(EmailOutbox.id)
+        .where(EmailOutbox.status.in_(DUE), EmailOutbox.next_attempt_at <= now)
+        .order_by(EmailOutbox.next_attempt_at, EmailOutbox.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
+        sa.update(EmailOutbox)
+        .where(EmailOutbox.id.in_(candidates.scalar_subquery()), EmailOutbox.status.in_(DUE))
+        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
+        .returning(EmailOutbox.id)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryReport:
+    """Claim due messages and deliver them over one connection; record every outcome.
+
+    A message is marked sent (and committed) right after the server accepts it, so a
+    crash can at worst repeat the one message in flight. Temporary failures are retried
+    with backoff, permanent ones (5xx) are marked failed for staff to see.
+    """
+    config = current_app.config
+    report = DeliveryReport()
+    ids = claim_due(limit, worker=worker or worker_name())
+    report.claimed = len(ids)
+    if not ids:
+        return report
+    sender = str(config.get("MAIL_DEFAULT_SENDER") or "eventreg@localhost")
+    domain = sender.rsplit("@", 1)[-1].strip(">") or "eventreg.local"
+    pending = list(ids)
+    try:
+        with transport_for(config) as transport:
+            while pending:
+                email = _load(pending[0])
+                pending.pop(0)
+                if email is None:
+                    continue
+                try:
+                    transport.send(email, build_message(email, sender=sender, domain=domain))
+                except PermanentFailure as error:
+                    _fail(email, str(error))
+                    report.failed += 1
+                except ConnectionLost:
+                    pending.insert(0, email.id)
+                    raise
+                except TemporaryFailure as error:
+                    _retry(email, str(error))
+                    report.retrying += 1
+                else:
+                    _sent(email)
+                    report.sent += 1
+                db.session.commit()
+    except ConnectionLost as error:
+        log.warning("delivery interrupted: %s", error)
+        report.errors.append(str(error))
+        # The message in flight counts an attempt; the others were never tried.
+        if pending:
+            first = _load(pending[0])
+            if first is not None:
+                _retry(first, str(error))
+                report.retrying += 1
+            for other in pending[1:]:
+                email = _load(other)
+                if email is not None:
+                    _release(email, str(error))
+                    report.released += 1
+            db.session.commit()
+    log.info(
+        "outbox: %d sent, %d to retry, %d failed, %d released",
+        report.sent,
+        report.retrying,
+        report.failed,
+        report.released,
+    )
+    return report
+
+
+def _load(email_id: int) -> EmailOutbox | None:
+    return db.session.scalars(
+        sa.select(EmailOutbox)
+        .where(EmailOutbox.id == email_id)
+        .options(selectinload(EmailOutbox.attachments))
+    ).first()
+
+
+def _sent(email: EmailOutbox) -> None:
+    email.status = OutboxStatus.SENT
+    email.attempts += 1
+    email.sent_at = utcnow()
+    email.last_error = ""
+    email.claimed_by = ""
+
+
+def _retry(email: EmailOutbox, error: str) -> None:
+    email.attempts += 1
+    email.last_error = error[:2000]
+    email.claimed_by = ""
+    if email.attempts >= int(current_app.config.get("MAIL_MAX_ATTEMPTS", 20)):
+        email.status = OutboxStatus.FAILED
+        email.last_error = f"gave up after {email.attempts} attempts: {error}"[:2000]
+        return
+    email.status = OutboxStatus.RETRYING
+    email.next_attempt_at = utcnow() + retry_delay(email.attempts, current_app.config)
+
+
+def _fail(email: EmailOutbox, error: str) -> None:
+    email.attempts += 1
+    email.status = OutboxStatus.FAILED
+    email.last_error = error[:2000]
+    email.claimed_by = ""
+
+
+def _release(email: EmailOutbox, error: str) -> None:
+    """Give a claimed but untried message back, due again after the connection's backoff."""
+    email.status = OutboxStatus.RETRYING if email.attempts else OutboxStatus.QUEUED
+    email.claimed_by = ""
+    email.next_attempt_at = utcnow() + retry_delay(1, current_app.config)
+    email.last_error = error[:2000]
+
+
+def retry_now(email: EmailOutbox) -> None:
+    """Make a failed or retrying message due at once (staff's "retry now")."""
+    if email.status not in (OutboxStatus.FAILED, OutboxStatus.RETRYING, OutboxStatus.QUEUED):
+        raise ValueError(f"a message that is {email.status} cannot be retried")
+    email.status = OutboxStatus.RETRYING if email.attempts else OutboxStatus.QUEUED
+    email.next_attempt_at = utcnow()
+
+
+class Stop:
+    """Set by SIGTERM/SIGINT: finish the message in hand, then leave."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: self.event.set())
+
+
+def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> DeliveryReport:
+    """Deliver mail and run jobs until stopped; with once, until nothing is due, then return."""
+    from . import jobs as job_runner
+
+    total = DeliveryReport()
+    stop = Stop()
+    if not once:
+        stop.install()
+    while not stop.event.is_set():
+        report = deliver_due(limit=batch)
+        for name in ("claimed", "sent", "retrying", "failed", "released"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        ran = job_runner.run_pending(limit=5) if jobs else 0
+        busy = report.claimed > 0 and not report.errors
+        if once and not busy and ran == 0:
+            break
+        if not busy and ran == 0:
+            stop.event.wait(interval)
+    return total
+
+
+def describe_transport() -> str:
+    transport = transport_for(current_app.config)
+    if transport.description.startswith("files"):
+        return (
+            "no SMTP server configured (set EVENTREG_MAIL_SERVER): "
+            f"writing mail as {transport.description}"
+        )
+    return f"delivering mail through {transport.description}"

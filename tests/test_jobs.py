@@ -1,0 +1,107 @@
+"""Background jobs: recorded with the request, run by a worker, progress visible, failures kept."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+
+from eventreg import jobs
+from eventreg.models import Job, JobStatus
+
+from .conftest import make_test_app
+
+
+@jobs.job("test.count")
+def count_job(job: Job, progress: jobs.Progress, *, upto: int, fail_at: int = -1) -> jobs.JobResult:
+    """Counts to `upto`, reporting progress; writes the count to a file."""
+    for n in range(1, upto + 1):
+        if n == fail_at:
+            raise ValueError(f"stopped at {n}")
+        progress(n, upto, f"counted {n}")
+    path = jobs.results_folder(job) / "count.txt"
+    path.write_text(str(upto))
+    return jobs.JobResult(path=str(path), name="count.txt", message=f"counted to {upto}")
+
+
+def test_a_submitted_job_waits_for_a_worker_then_runs_with_progress(app, db):
+    record = jobs.submit("test.count", params={"upto": 5})
+    db.session.commit()
+    assert record.status == JobStatus.QUEUED
+    assert jobs.run_pending() == 1
+    db.session.refresh(record)
+    assert record.status == JobStatus.DONE
+    assert (record.done, record.total, record.percent) == (5, 5, 100)
+    assert record.message == "counted to 5"
+    assert Path(record.result_path).read_text() == "5"
+    assert jobs.run_pending() == 0
+
+
+def test_a_failing_job_is_recorded_with_its_error(app, db):
+    record = jobs.submit("test.count", params={"upto": 10, "fail_at": 4})
+    db.session.commit()
+    jobs.run_pending()
+    db.session.refresh(record)
+    assert record.status == JobStatus.FAILED
+    assert "stopped at 4" in record.error
+    assert record.done == 3  # the progress it made before failing was kept
+
+
+def test_a_job_delivered_twice_runs_once(app, db):
+    record = jobs.submit("test.count", params={"upto": 2})
+    db.session.commit()
+    jobs.execute(record.id)
+    jobs.execute(record.id)  # a duplicate queue message
+    db.session.refresh(record)
+    assert record.status == JobStatus.DONE
+
+
+def test_unknown_job_kinds_are_refused(db):
+    with pytest.raises(KeyError):
+        jobs.submit("no.such.kind")
+
+
+def test_the_cli_shows_a_jobs_progress(app, db):
+    record = jobs.submit("test.count", params={"upto": 3})
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "queued" in runner.invoke(args=["jobs", "list"]).output
+    jobs.run_pending()
+    shown = runner.invoke(args=["jobs", "show", str(record.id), "--wait"])
+    assert shown.exit_code == 0, shown.output
+    assert "done 100% counted to 3" in shown.output
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_jobs_travel_through_redis_when_it_is_configured(tmp_path, db):
+    from eventreg.extensions import db as database
+
+    redis_app = make_test_app(
+        tmp_path,
+        DATABASE_URL=str(database.engine.url.render_as_string(hide_password=False)),
+        JOBS_BACKEND=None,
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        JOBS_QUEUE_NAME=f"eventreg-test-{uuid.uuid4().hex[:8]}",
+    )
+    with redis_app.app_context():
+        queue = jobs.queue_for(redis_app)
+        assert type(queue.huey).__name__ == "RedisHuey"
+        record = jobs.submit("test.count", params={"upto": 2})
+        database.session.commit()
+        assert jobs.dispatch_waiting() == 1
+        assert queue.huey.pending_count() == 1
+        assert jobs.run_pending() == 1
+        database.session.refresh(record)
+        assert record.status == JobStatus.DONE
+        queue.huey.flush()
+        database.session.remove()
