@@ -79,6 +79,9 @@ class Application(Model):
     number: Mapped[int] = mapped_column()
     reference: Mapped[str] = mapped_column(sa.String(48), unique=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    # The one-time key of the form that created it: a resubmission of that same form (double
+    # click, back button) finds this application instead of creating another.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.SUBMITTED
     )
