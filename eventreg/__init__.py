@@ -47,6 +47,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public_bp)
 
+    from .staff import bp as staff_bp
+
+    app.register_blueprint(staff_bp)
+
     from . import errors
 
     errors.init_app(app)

@@ -114,3 +114,4 @@ def init_app(app: Flask) -> None:
         lines=lines,
     )
     app.jinja_env.globals.update(date_range=date_range, now=utcnow)
+    app.jinja_env.add_extension("jinja2.ext.do")

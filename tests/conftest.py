@@ -6,10 +6,11 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from eventreg import create_app
@@ -29,6 +30,22 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("eventreg")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets an app context (and so `g`, a db session) of
+    its own, as on a real server.
+
+    Without this, a request reuses the test's app context: `g` would carry Flask-Login's
+    user and Flask-WTF's CSRF token from one client's request into another's. What the
+    test staged in its session is committed first, so the request can see it.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if has_app_context():
+            _db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
     """An app configured for tests; overrides win."""
     config: dict[str, object] = {
@@ -43,7 +60,9 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         "JOBS_SQLITE_PATH": str(tmp_root / "jobs-queue.sqlite3"),
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +157,36 @@ def deliver(app: Flask):  # type: ignore[no-untyped-def]
         return worker.run(once=True, interval=0, batch=200, jobs=False)
 
     return run_once
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Sign in through the real form (with its CSRF token); returns the response."""
+    page = client.get("/staff/sign-in")
+    return client.post(
+        "/staff/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_token_from(page.text)},
+    )
+
+
+@pytest.fixture
+def sign_in_as(app: Flask, factories: Factories):  # type: ignore[no-untyped-def]
+    """`sign_in_as(role, activity)`: a new test client signed in as a new staff member."""
+
+    def make(role=None, activity=None, **fields):  # type: ignore[no-untyped-def]
+        from eventreg.extensions import db as database
+
+        user = factories.staff(role, activity, **fields)
+        database.session.commit()
+        client = app.test_client()
+        response = sign_in(client, user.email)
+        assert response.status_code in (302, 303), response.text
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
 
 
 def csrf_token_from(html: str) -> str:

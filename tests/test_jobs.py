@@ -105,3 +105,4 @@ def test_jobs_travel_through_redis_when_it_is_configured(tmp_path, db):
         assert record.status == JobStatus.DONE
         queue.huey.flush()
         database.session.remove()
+        database.engine.dispose()

@@ -1,0 +1,40 @@
+"""Sign-in and password forms: they check shape; the auth service checks meaning."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+MIN_PASSWORD = 10
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    submit = SubmitField("Sign in")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    submit = SubmitField("Send me a link")
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD, message=f"Use at least {MIN_PASSWORD} characters."),
+        ],
+        description=f"At least {MIN_PASSWORD} characters.",
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+    submit = SubmitField("Set the password")
+
+
+class ActionForm(FlaskForm):
+    """No fields: carries the CSRF token for action buttons."""

@@ -1,0 +1,58 @@
+"""The staff dashboard and background-job pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import abort, render_template, send_file
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from ..auth.access import staff
+from ..extensions import db
+from ..models import Activity, Job, StaffAssignment
+from . import bp
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    user = staff()
+    query = sa.select(Activity).order_by(Activity.starts_at.desc())
+    if not user.is_admin:
+        query = query.where(
+            Activity.id.in_(
+                sa.select(StaffAssignment.activity_id).where(
+                    StaffAssignment.staff_user_id == user.id
+                )
+            )
+        )
+    activities = list(db.session.scalars(query))
+    roles = {activity.id: sorted(user.roles_for(activity.id)) for activity in activities}
+    return render_template("staff/dashboard.html", activities=activities, roles=roles)
+
+
+def _visible_job(job_id: int) -> Job:
+    record = db.get_or_404(Job, job_id)
+    user = staff()
+    if not user.is_admin and record.created_by_id != user.id:
+        abort(404)  # not 403: do not confirm that someone else's job exists
+    return record
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int) -> str:
+    return render_template("staff/job.html", job=_visible_job(job_id))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@login_required
+def job_download(job_id: int) -> Response:
+    record = _visible_job(job_id)
+    if not record.result_path or not Path(record.result_path).is_file():
+        abort(404)
+    return send_file(
+        record.result_path, as_attachment=True, download_name=record.result_name or "result"
+    )
