@@ -1,0 +1,207 @@
+"""Certificates: who has earned one, issuing them, revoking them; each change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from ..extensions import db
+from ..models import (
+    Activity,
+    ActivitySession,
+    Application,
+    ApplicationStatus,
+    Attendance,
+    Certificate,
+    StaffUser,
+    utcnow,
+)
+from . import audit
+from .errors import DomainError
+
+# Only people who took part can have a certificate.
+PARTICIPATING = (ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)
+
+
+class AlreadyRevoked(DomainError):
+    """The certificate was revoked before; a revocation is final."""
+
+
+class ReasonRequired(DomainError):
+    """A revocation must say why: the verification page shows the reason."""
+
+
+class CertificateRevoked(DomainError):
+    """A revoked certificate is not printed again."""
+
+
+def _session_count(activity_id: int) -> int:
+    count = db.session.scalar(
+        sa.select(sa.func.count(ActivitySession.id)).where(
+            ActivitySession.activity_id == activity_id
+        )
+    )
+    return int(count or 0)
+
+
+def _attended_counts(activity_id: int) -> dict[int, int]:
+    """Sessions of the activity each of its applicants was marked present at."""
+    rows = db.session.execute(
+        sa.select(Attendance.application_id, sa.func.count(Attendance.id))
+        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+        .where(ActivitySession.activity_id == activity_id, Attendance.present.is_(True))
+        .group_by(Attendance.application_id)
+    )
+    return {application_id: int(count) for application_id, count in rows}
+
+
+def _percent(attended: int, sessions: int) -> Fraction:
+    # A Fraction, not a float: 4 of 5 is exactly 80, and 0.29 * 100 is not 28.999...
+    return Fraction(100 * attended, sessions) if sessions else Fraction(0)
+
+
+def _eligible(application: Application, percent: Fraction, threshold: int) -> bool:
+    if application.certificate_eligible is not None:
+        return application.certificate_eligible
+    return percent >= threshold
+
+
+def attendance_percent(application: Application) -> Fraction:
+    """The share of the activity's sessions the applicant attended, exactly, in percent.
+
+    0 when the activity has no sessions.
+    """
+    sessions = _session_count(application.activity_id)
+    attended = _attended_counts(application.activity_id).get(application.id, 0)
+    return _percent(attended, sessions)
+
+
+def is_eligible(application: Application) -> bool:
+    """Whether the applicant has earned a certificate.
+
+    A staff decision (`certificate_eligible` set to True or False) wins; otherwise the
+    attendance percentage must reach the activity's threshold (80% passes, 79.9% does not).
+    """
+    if application.certificate_eligible is not None:
+        return application.certificate_eligible
+    return _eligible(
+        application, attendance_percent(application), application.activity.certificate_threshold
+    )
+
+
+def eligible_without_certificate(activity: Activity) -> list[Application]:
+    """Confirmed or attended participants who have earned a certificate and have none yet."""
+    candidates = db.session.scalars(
+        sa.select(Application)
+        .outerjoin(Certificate, Certificate.application_id == Application.id)
+        .where(
+            Application.activity_id == activity.id,
+            Application.status.in_(PARTICIPATING),
+            Certificate.id.is_(None),
+        )
+        .order_by(Application.number)
+    ).all()
+    sessions = _session_count(activity.id)
+    attended = _attended_counts(activity.id)
+    threshold = activity.certificate_threshold
+    return [
+        application
+        for application in candidates
+        if _eligible(application, _percent(attended.get(application.id, 0), sessions), threshold)
+    ]
+
+
+def issue_certificates(activity: Activity, *, by: StaffUser | None) -> list[Certificate]:
+    """Create a certificate for each eligible participant who has none; returns the new ones.
+
+    Participants whose certificate was revoked get no new one. Each issue is audited; `by`
+    None means the command line. Flushes, never commits.
+    """
+    issued = []
+    for application in eligible_without_certificate(activity):
+        certificate = Certificate(
+            application_id=application.id,
+            issued_by_id=by.id if by is not None else None,
+            issued_at=utcnow(),
+        )
+        certificate.application = application
+        db.session.add(certificate)
+        issued.append(certificate)
+    db.session.flush()
+    for certificate in issued:
+        audit.record(
+            "certificate.issued",
+            certificate,
+            by=by,
+            actor="cli",
+            after={"code": certificate.code, "application": certificate.application.reference},
+        )
+    return issued
+
+
+def revoke_certificate(certificate: Certificate, *, reason: str, by: StaffUser | None) -> None:
+    """Revoke a certificate, saying why; the verification page shows it as revoked.
+
+    Refuses an empty reason (ReasonRequired) and a certificate already revoked
+    (AlreadyRevoked). Audited; flushes, never commits.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired("Say why the certificate is revoked.", field="reason")
+    if certificate.revoked_at is not None:
+        raise AlreadyRevoked("This certificate was already revoked.")
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason
+    db.session.flush()
+    audit.record(
+        "certificate.revoked",
+        certificate,
+        by=by,
+        actor="cli",
+        before={"revoked_at": None, "revoked_reason": ""},
+        after={"revoked_at": certificate.revoked_at.isoformat(), "revoked_reason": reason},
+    )
+
+
+def issued_certificates(activity: Activity) -> list[Certificate]:
+    """The activity's certificates that stand (not revoked), by family and given names."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .join(Certificate.application)
+            .where(Application.activity_id == activity.id, Certificate.revoked_at.is_(None))
+            .options(contains_eager(Certificate.application))
+            .order_by(Application.family_name, Application.given_names, Application.id)
+        )
+    )
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code (as typed: case and spacing are forgiven)."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == normalised))
+
+
+CODE_ALPHABET = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+
+def normalise_code(code: str) -> str | None:
+    """'abcd efgh-jkLM npqr' -> 'ABCD-EFGH-JKLM-NPQR'; None when it cannot be a code."""
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(raw) != 16 or not set(raw) <= CODE_ALPHABET:
+        return None
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def ensure_printable(certificates: Sequence[Certificate]) -> None:
+    """Refuse (CertificateRevoked) to print a revoked certificate."""
+    for certificate in certificates:
+        if certificate.revoked_at is not None:
+            raise CertificateRevoked(
+                f"Certificate {certificate.code} was revoked: {certificate.revoked_reason}"
+            )
