@@ -1,0 +1,221 @@
+"""HTML + print CSS to PDF through WeasyPrint: one fetcher, one font configuration, one lock."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+
+from ..models import Activity
+
+if TYPE_CHECKING:
+    from weasyprint import Document
+    from weasyprint.text.fonts import FontConfiguration
+
+# The only page sizes an activity may ask for (the database checks the same list).
+PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+
+# Pango and the shared font configuration are not safe to use from two threads at once;
+# under sync workers (the recommended setup) the lock is never contended.
+_render_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Branding:
+    """How an activity's documents look: who signs them, which logo, which paper."""
+
+    organiser: str
+    paper: str  # "A4" or "Letter"
+    logo: Path | None = None  # an existing file inside the instance folder
+
+    @property
+    def logo_url(self) -> str | None:
+        return self.logo.as_uri() if self.logo else None
+
+    def page_size(self, *, landscape: bool = False) -> str:
+        """The CSS `size` of a page on this paper, e.g. 'A4 landscape'."""
+        size = PAGE_SIZES.get(self.paper, "A4")
+        return f"{size} landscape" if landscape else size
+
+
+def branding_for(activity: Activity) -> Branding:
+    """The activity's organiser (or the site's), logo and paper; a missing logo is left out."""
+    organiser = activity.organiser_name.strip() or str(current_app.config["ORGANISER_NAME"])
+    return Branding(
+        organiser=organiser,
+        paper=activity.paper_size if activity.paper_size in PAGE_SIZES else "A4",
+        logo=instance_logo(activity.logo_path),
+    )
+
+
+def instance_logo(logo_path: str | None) -> Path | None:
+    """The logo file named relative to the instance folder, or None if absent or outside it."""
+    if not logo_path:
+        return None
+    instance = Path(current_app.instance_path).resolve()
+    candidate = (instance / logo_path).resolve()
+    if not candidate.is_relative_to(instance) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def static_root() -> Path:
+    """Our static folder, where the print stylesheet and images live."""
+    folder = current_app.static_folder
+    assert folder is not None, "the app is created with a static folder"
+    return Path(folder).resolve()
+
+
+class FetchRefused(PermissionError):
+    """The PDF asked for a resource outside what documents may read."""
+
+
+def allowed_local_file(url: str, *, roots: tuple[Path, ...], files: tuple[Path, ...]) -> Path:
+    """The file behind a file:// URL if it lies under one of `roots` or is one of `files`.
+
+    Refuses every other scheme, host, and path (including `..` and symlinks leading out).
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise FetchRefused(f"documents may not fetch {url!r}")
+    path = Path(unquote(parts.path)).resolve()
+    if path.is_file() and (path in files or any(path.is_relative_to(root) for root in roots)):
+        return path
+    raise FetchRefused(f"documents may not read {url!r}")
+
+
+@cache
+def _fetcher_class() -> type[Any]:
+    # Built on first use so that WeasyPrint is imported only when a PDF is made.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves our static files, one logo and data: URIs; refuses everything else."""
+
+        def __init__(self, roots: tuple[Path, ...], files: tuple[Path, ...]) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self.roots = roots
+            self.files = files
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url[:5].lower() == "data:":
+                # Decoded by urllib's data: handler, in memory.
+                return super().fetch(url, headers)
+            path = allowed_local_file(url, roots=self.roots, files=self.files)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return LocalOnlyFetcher
+
+
+def url_fetcher(*, logo: Path | None = None) -> Any:
+    """A WeasyPrint URL fetcher limited to static/ and, when given, one logo file."""
+    files = (logo.resolve(),) if logo else ()
+    return _fetcher_class()((static_root(),), files)
+
+
+_font_configs: dict[int, FontConfiguration] = {}
+
+
+def font_configuration() -> FontConfiguration:
+    """One FontConfiguration per process: cheaper renders and flat memory (see tech notes)."""
+    pid = os.getpid()  # a forked worker builds its own rather than share Pango state
+    config = _font_configs.get(pid)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_configs.clear()
+        config = _font_configs[pid] = FontConfiguration()
+    return config
+
+
+def render_html(template_name: str, **context: Any) -> str:
+    """The document's HTML from a template under templates/pdf/ (autoescaped: it ends in .html)."""
+    if not template_name.endswith(".html"):
+        raise ValueError("PDF templates end in .html so that Jinja escapes what they print")
+    return render_template(template_name, **context)
+
+
+def render_document(
+    template_name: str,
+    *,
+    branding: Branding | None = None,
+    on_page: Callable[[int], None] | None = None,
+    **context: Any,
+) -> Document:
+    """Lay out a template as a WeasyPrint Document (pages not yet written).
+
+    `branding` is passed to the template and lets the fetcher read its logo; `on_page` is
+    called with the number of each page as it is laid out, for progress reports.
+    """
+    html = render_html(template_name, branding=branding, **context)
+    return layout(html, logo=branding.logo if branding else None, on_page=on_page)
+
+
+def layout(
+    html: str, *, logo: Path | None = None, on_page: Callable[[int], None] | None = None
+) -> Document:
+    """Lay out an HTML string whose relative URLs point into static/."""
+    from weasyprint import HTML
+
+    base_url = static_root().as_uri() + "/"
+    with _render_lock, _page_reports(on_page):
+        return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher(logo=logo)).render(
+            font_config=font_configuration()
+        )
+
+
+def write(document: Document) -> bytes:
+    """The PDF bytes of a laid-out document (or of a copy holding some of its pages)."""
+    with _render_lock:
+        pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def render_pdf(template_name: str, **context: Any) -> bytes:
+    """Render a template under templates/pdf/ to PDF bytes."""
+    return write(render_document(template_name, **context))
+
+
+class _PageCounter(logging.Handler):
+    """Turns WeasyPrint's 'Creating layout - Page N' progress messages into calls."""
+
+    def __init__(self, on_page: Callable[[int], None]) -> None:
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "Creating layout - Page" in str(record.msg) and record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            if isinstance(args[0], int):
+                self.on_page(args[0])
+
+
+@contextmanager
+def _page_reports(on_page: Callable[[int], None] | None) -> Iterator[None]:
+    if on_page is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _PageCounter(on_page)
+    previous_level = logger.level
+    logger.addHandler(handler)
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
