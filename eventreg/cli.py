@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from .extensions import db
 from .models import Activity, Job, JobStatus, Role, StaffAssignment, StaffUser, utcnow
+from .pdf.cli import pdf_cli
 
 
 @click.command("demo")
@@ -162,3 +163,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(pdf_cli)
