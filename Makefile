@@ -32,9 +32,12 @@ migrate: install
 demo: migrate
 	$(FLASK) demo
 
+# The worker (mail and background jobs) runs beside the web server and stops with it.
 run: system-packages demo
 	@echo
-	@echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	@echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-packages browser install

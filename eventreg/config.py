@@ -24,6 +24,14 @@ MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_DEFAULT_SENDER = "eventreg@localhost"
 MAIL_TIMEOUT_SECONDS = 30
+MAIL_HELO_NAME: str | None = None  # EHLO name; defaults to BASE_URL's host
+MAIL_TLS_CA_FILE: str | None = None  # CA bundle for a relay with a private certificate
+# Delivery retries: base delay doubling up to the cap; failed after MAIL_MAX_ATTEMPTS.
+MAIL_RETRY_BASE_SECONDS = 30
+MAIL_RETRY_MAX_SECONDS = 6 * 3600
+MAIL_MAX_ATTEMPTS = 20
+# A message claimed by a worker that died is given back after this long.
+MAIL_CLAIM_STALE_SECONDS = 600
 
 # Background jobs: with no REDIS_URL, jobs run from a SQLite file in instance/.
 REDIS_URL: str | None = None
@@ -42,3 +50,13 @@ WTF_CSRF_TIME_LIMIT = 6 * 3600
 MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 LOG_LEVEL = "INFO"
+
+# Applying: a CV must be a PDF of at most this size (below MAX_CONTENT_LENGTH, which also
+# carries the rest of the form).
+CV_MAX_BYTES = 4 * 1024 * 1024
+
+# Where uploaded files (CVs) are kept; None means instance/uploads.
+UPLOAD_DIR: str | None = None
+
+# A private link is re-sent to the same application at most once in this many seconds.
+LINK_RESEND_INTERVAL_SECONDS = 300

@@ -13,17 +13,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .mailer import (
     ConnectionLost,
+    OutgoingAttachment,
+    OutgoingEmail,
     PermanentFailure,
     TemporaryFailure,
     build_message,
     transport_for,
 )
-from .models import EmailOutbox, OutboxStatus, utcnow
+from .models import EmailOutbox, OutboxAttachment, OutboxStatus, utcnow
 
 log = logging.getLogger("eventreg.worker")
 
@@ -101,21 +102,19 @@ def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryRepor
         return report
     sender = str(config.get("MAIL_DEFAULT_SENDER") or "eventreg@localhost")
     domain = sender.rsplit("@", 1)[-1].strip(">") or "eventreg.local"
-    pending = list(ids)
+    # One query for the whole batch, attachments included.
+    emails = {e.id: e for e in _load(ids)}
+    pending = [email_id for email_id in ids if email_id in emails]
     try:
         with transport_for(config) as transport:
             while pending:
-                email = _load(pending[0])
-                pending.pop(0)
-                if email is None:
-                    continue
+                email = emails[pending[0]]
                 try:
                     transport.send(email, build_message(email, sender=sender, domain=domain))
                 except PermanentFailure as error:
                     _fail(email, str(error))
                     report.failed += 1
                 except ConnectionLost:
-                    pending.insert(0, email.id)
                     raise
                 except TemporaryFailure as error:
                     _retry(email, str(error))
@@ -123,21 +122,19 @@ def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryRepor
                 else:
                     _sent(email)
                     report.sent += 1
+                pending.pop(0)
+                # Commit each outcome at once: a crash can repeat at most the one in flight.
                 db.session.commit()
     except ConnectionLost as error:
         log.warning("delivery interrupted: %s", error)
         report.errors.append(str(error))
         # The message in flight counts an attempt; the others were never tried.
         if pending:
-            first = _load(pending[0])
-            if first is not None:
-                _retry(first, str(error))
-                report.retrying += 1
+            _retry(emails[pending[0]], str(error))
+            report.retrying += 1
             for other in pending[1:]:
-                email = _load(other)
-                if email is not None:
-                    _release(email, str(error))
-                    report.released += 1
+                _release(emails[other], str(error))
+                report.released += 1
             db.session.commit()
     log.info(
         "outbox: %d sent, %d to retry, %d failed, %d released",
@@ -149,47 +146,101 @@ def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryRepor
     return report
 
 
-def _load(email_id: int) -> EmailOutbox | None:
-    return db.session.scalars(
-        sa.select(EmailOutbox)
-        .where(EmailOutbox.id == email_id)
-        .options(selectinload(EmailOutbox.attachments))
-    ).first()
+def _load(ids: list[int]) -> list[OutgoingEmail]:
+    """The claimed rows and their attachments, in two queries, as plain values."""
+    files: dict[int, list[OutgoingAttachment]] = {}
+    for row in db.session.execute(
+        sa.select(
+            OutboxAttachment.email_id,
+            OutboxAttachment.filename,
+            OutboxAttachment.content_type,
+            OutboxAttachment.content,
+        )
+        .where(OutboxAttachment.email_id.in_(ids))
+        .order_by(OutboxAttachment.id)
+    ):
+        files.setdefault(row.email_id, []).append(
+            OutgoingAttachment(row.filename, row.content_type, row.content)
+        )
+    columns = [getattr(EmailOutbox, name) for name in OUTGOING_COLUMNS]
+    return [
+        OutgoingEmail(**row._asdict(), attachments=tuple(files.get(row.id, ())))
+        for row in db.session.execute(sa.select(*columns).where(EmailOutbox.id.in_(ids)))
+    ]
 
 
-def _sent(email: EmailOutbox) -> None:
-    email.status = OutboxStatus.SENT
-    email.attempts += 1
-    email.sent_at = utcnow()
-    email.last_error = ""
-    email.claimed_by = ""
+OUTGOING_COLUMNS = (
+    "id",
+    "template",
+    "to_address",
+    "to_name",
+    "reply_to",
+    "subject",
+    "body_text",
+    "body_html",
+    "attempts",
+    "created_at",
+)
 
 
-def _retry(email: EmailOutbox, error: str) -> None:
-    email.attempts += 1
-    email.last_error = error[:2000]
-    email.claimed_by = ""
-    if email.attempts >= int(current_app.config.get("MAIL_MAX_ATTEMPTS", 20)):
-        email.status = OutboxStatus.FAILED
-        email.last_error = f"gave up after {email.attempts} attempts: {error}"[:2000]
+def _update(email_id: int, **values: object) -> None:
+    # Core, not ORM: the delivery loop keeps no objects in the session to synchronise.
+    db.session.connection().execute(
+        sa.update(EmailOutbox).where(EmailOutbox.id == email_id).values(**values)
+    )
+
+
+def _sent(email: OutgoingEmail) -> None:
+    _update(
+        email.id,
+        status=OutboxStatus.SENT,
+        attempts=email.attempts + 1,
+        sent_at=utcnow(),
+        last_error="",
+        claimed_by="",
+    )
+
+
+def _retry(email: OutgoingEmail, error: str) -> None:
+    attempts = email.attempts + 1
+    if attempts >= int(current_app.config.get("MAIL_MAX_ATTEMPTS", 20)):
+        _update(
+            email.id,
+            status=OutboxStatus.FAILED,
+            attempts=attempts,
+            claimed_by="",
+            last_error=f"gave up after {attempts} attempts: {error}"[:2000],
+        )
         return
-    email.status = OutboxStatus.RETRYING
-    email.next_attempt_at = utcnow() + retry_delay(email.attempts, current_app.config)
+    _update(
+        email.id,
+        status=OutboxStatus.RETRYING,
+        attempts=attempts,
+        claimed_by="",
+        last_error=error[:2000],
+        next_attempt_at=utcnow() + retry_delay(attempts, current_app.config),
+    )
 
 
-def _fail(email: EmailOutbox, error: str) -> None:
-    email.attempts += 1
-    email.status = OutboxStatus.FAILED
-    email.last_error = error[:2000]
-    email.claimed_by = ""
+def _fail(email: OutgoingEmail, error: str) -> None:
+    _update(
+        email.id,
+        status=OutboxStatus.FAILED,
+        attempts=email.attempts + 1,
+        claimed_by="",
+        last_error=error[:2000],
+    )
 
 
-def _release(email: EmailOutbox, error: str) -> None:
+def _release(email: OutgoingEmail, error: str) -> None:
     """Give a claimed but untried message back, due again after the connection's backoff."""
-    email.status = OutboxStatus.RETRYING if email.attempts else OutboxStatus.QUEUED
-    email.claimed_by = ""
-    email.next_attempt_at = utcnow() + retry_delay(1, current_app.config)
-    email.last_error = error[:2000]
+    _update(
+        email.id,
+        status=OutboxStatus.RETRYING if email.attempts else OutboxStatus.QUEUED,
+        claimed_by="",
+        next_attempt_at=utcnow() + retry_delay(1, current_app.config),
+        last_error=error[:2000],
+    )
 
 
 def retry_now(email: EmailOutbox) -> None:
