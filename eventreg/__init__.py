@@ -21,9 +21,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     settings.load(app, test_config)
 
-    from . import requestlog
+    from . import requestlog, security
 
     requestlog.init_app(app)
+    security.init_app(app)
 
     from . import database
     from .extensions import csrf, db, login_manager, mail, migrate
