@@ -52,6 +52,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(staff_bp)
 
+    from .trainer import bp as trainer_bp
+
+    app.register_blueprint(trainer_bp)
+
     from . import errors
 
     errors.init_app(app)

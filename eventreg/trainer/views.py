@@ -1,0 +1,163 @@
+"""Trainer views: my sessions today first, marking attendance, the attendance summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.wrappers import Response
+
+from ..auth.access import authorize, requires, staff
+from ..auth.forms import ActionForm
+from ..extensions import db
+from ..models import Activity, ActivitySession, Application, Role, StaffAssignment, utcnow
+from ..services import attendance
+from ..services.errors import DomainError
+from . import bp
+
+IN_THE_ROOM = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
+
+
+class ImportForm(FlaskForm):
+    tally = FileField("Tally file (CSV)")
+
+
+@bp.get("/")
+@login_required
+def my_sessions() -> str:
+    """Sessions of the activities I train on: today's first, then upcoming, then past."""
+    user = staff()
+    query = sa.select(Activity).order_by(Activity.starts_at)
+    if not user.is_admin:
+        query = query.where(
+            Activity.id.in_(
+                sa.select(StaffAssignment.activity_id).where(
+                    StaffAssignment.staff_user_id == user.id,
+                    StaffAssignment.role.in_(IN_THE_ROOM),
+                )
+            )
+        )
+    activities = list(db.session.scalars(query))
+    now = utcnow()
+    today, upcoming, past = [], [], []
+    for activity in activities:
+        local_today = now.astimezone(activity.zone).date()
+        for session in activity.sessions:
+            day = session.local_start.date()
+            mine = user in session.trainers
+            entry = (session, mine)
+            if day == local_today:
+                today.append(entry)
+            elif session.ends_at > now:
+                upcoming.append(entry)
+            elif session.ends_at > now - timedelta(days=60):
+                past.append(entry)
+    upcoming.sort(key=lambda e: e[0].starts_at)
+    past.sort(key=lambda e: e[0].starts_at, reverse=True)
+    return render_template(
+        "trainer/sessions.html",
+        activities=activities,
+        today=today,
+        upcoming=upcoming[:30],
+        past=past[:30],
+    )
+
+
+def _session(session_id: int) -> ActivitySession:
+    found = db.get_or_404(ActivitySession, session_id)
+    authorize(found.activity_id, *IN_THE_ROOM)
+    return found
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def session(session_id: int) -> str:
+    found = _session(session_id)
+    people = attendance.participants(found.activity)
+    return render_template(
+        "trainer/session.html",
+        session=found,
+        activity=found.activity,
+        participants=people,
+        marks=attendance.marks(found),
+        form=ActionForm(),
+    )
+
+
+def _answer(found: ActivitySession, message: str, application_id: int | None = None) -> Response:
+    """JSON for the page's script; a redirect back to the row without it."""
+    if request.accept_mimetypes.best == "application/json":
+        marks = attendance.marks(found)
+        return jsonify(
+            message=message,
+            present=marks.get(application_id) if application_id else None,
+            head_count=sum(1 for present in marks.values() if present),
+        )
+    flash(message, "success")
+    anchor = f"p{application_id}" if application_id else None
+    return redirect(url_for(".session", session_id=found.id, _anchor=anchor))
+
+
+@bp.post("/sessions/<int:session_id>/mark")
+@login_required
+def mark(session_id: int) -> Response:
+    found = _session(session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    application = db.get_or_404(Application, request.form.get("application_id", type=int) or 0)
+    present = request.form.get("present") == "1"
+    try:
+        attendance.mark(application, found, present=present, by=staff())
+    except DomainError as error:
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return Response(str(error), status=409)
+        flash(str(error), "error")
+        return redirect(url_for(".session", session_id=found.id))
+    db.session.commit()
+    word = "present" if present else "absent"
+    return _answer(found, f"{application.full_name}: {word}.", application.id)
+
+
+@bp.post("/sessions/<int:session_id>/all-present")
+@login_required
+def all_present(session_id: int) -> Response:
+    found = _session(session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = attendance.mark_all_present(found, by=staff())
+    db.session.commit()
+    return _answer(found, f"{count} participants marked present; now mark the exceptions.")
+
+
+@bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
+@requires(*IN_THE_ROOM)
+def activity_attendance(activity_id: int) -> str | Response:
+    activity = db.get_or_404(Activity, activity_id)
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.tally.data
+        text = upload.read().decode("utf-8", errors="replace") if upload else ""
+        try:
+            report = attendance.import_tally(activity, text, by=staff())
+        except attendance.ImportRefused as refused:
+            db.session.rollback()
+            problems = refused.problems
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            flash(f"Imported {report.marked} marks.", "success")
+            return redirect(url_for(".activity_attendance", activity_id=activity.id))
+    return render_template(
+        "trainer/attendance.html",
+        activity=activity,
+        rows=attendance.summary(activity),
+        head_counts=attendance.head_counts(activity),
+        form=form,
+        problems=problems,
+    )
