@@ -1,0 +1,102 @@
+"""Applying: the application form, and the form that sends a lost private link again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Activity
+from ..services import applications
+from ..services.applications import ApplicationsClosed, Outcome
+from ..services.errors import DomainError
+from . import bp
+from .forms import ResendLinkForm, application_form, show_error
+
+Page = str | tuple[str, int] | Response
+
+
+def visible_or_404(slug: str) -> Activity:
+    """The public activity behind a slug, or a 404."""
+    activity = applications.activity_to_apply(slug)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+@bp.route("/activities/<slug>/apply", methods=["GET", "POST"])
+def apply(slug: str) -> Page:
+    activity = visible_or_404(slug)
+    now = applications.clock()
+    form = application_form(activity)
+    if request.method == "GET":
+        if not activity.is_open_for_applications(now):
+            return render_template("public/apply_closed.html", activity=activity, now=now)
+        form.submission_key.data = applications.new_submission_key()
+    elif form.validate():
+        try:
+            submission = applications.submit_application(
+                activity,
+                answers=form.answers(),
+                submission_key=form.submission_key.data,
+                consent=form.consent.data,
+                cv=form.uploaded_cv(),
+                now=now,
+            )
+        except ApplicationsClosed as error:
+            db.session.rollback()
+            return closed(activity, now, str(error))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            if submission.outcome == Outcome.ALREADY_APPLIED:
+                return redirect(url_for(".link_sent", slug=slug, already="1"))
+            return redirect(url_for(".confirmation", token=submission.application.token))
+    elif not activity.is_open_for_applications(now):
+        return closed(activity, now, applications.closed_message(activity, now))
+    status = 422 if form.errors else 200
+    return render_template("public/apply.html", activity=activity, form=form, now=now), status
+
+
+def closed(activity: Activity, now: datetime, message: str) -> tuple[str, int]:
+    """The page that says the call is closed, with the reason and the contacts."""
+    page = render_template("public/apply_closed.html", activity=activity, now=now, message=message)
+    return page, 409
+
+
+@bp.route("/activities/<slug>/resend-link", methods=["GET", "POST"])
+def resend_link(slug: str) -> Page:
+    activity = visible_or_404(slug)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        applications.resend_link(activity, email=form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address applied: it reveals nobody.
+        return redirect(url_for(".link_sent", slug=slug))
+    status = 422 if form.errors else 200
+    return render_template("public/apply_resend_link.html", activity=activity, form=form), status
+
+
+@bp.get("/activities/<slug>/resend-link/sent")
+def link_sent(slug: str) -> str:
+    activity = visible_or_404(slug)
+    already = request.args.get("already") == "1"
+    return render_template("public/apply_link_sent.html", activity=activity, already=already)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A request over MAX_CONTENT_LENGTH (a big CV): say what to do, not a bare 413."""
+    return render_template("public/apply_too_large.html"), 413
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError) -> tuple[str, int]:
+    """A form sent without its security token, or after it expired: nothing was saved."""
+    return render_template("public/apply_expired.html", reason=error.description), 400

@@ -1,0 +1,420 @@
+"""The applicant's forms: they check the shape of answers; the services check their meaning."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from markupsafe import Markup, escape
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
+
+from ..formatting import language_name
+from ..models import Activity, AudienceTier, Gender, PaymentSource
+from ..services import applications
+from ..services.applications import Answers, UploadedCV
+from ..services.errors import DomainError
+
+
+def options(*pairs: tuple[str, str], group: str | None = None) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox field, from (value, label) pairs."""
+    return [SelectChoice(value, label, optgroup=group) for value, label in pairs]
+
+
+TITLES = options(("", "None"), ("Mr", "Mr"), ("Ms", "Ms"), ("Mx", "Mx"))
+GENDERS = options(
+    (Gender.FEMALE.value, "Female"),
+    (Gender.MALE.value, "Male"),
+    (Gender.OTHER.value, "Another gender"),
+    (Gender.UNDISCLOSED.value, "I prefer not to say"),
+)
+PROFICIENCY = options(
+    ("basic", "Basic: I follow simple conversations"),
+    ("intermediate", "Intermediate: I follow most discussions"),
+    ("advanced", "Advanced: I discuss and write with ease"),
+    ("native", "Native or bilingual"),
+)
+PAYMENT_SOURCES = options(
+    (PaymentSource.SELF.value, "I pay it myself"),
+    (PaymentSource.EMPLOYER.value, "My employer pays it"),
+    (PaymentSource.SPONSOR.value, "A sponsor pays it"),
+)
+
+# Limits shown next to the fields and enforced here and by the browser.
+MOTIVATION_MAX = 2000
+EXPECTATIONS_MAX = 1500
+NEEDS_MAX = 500
+COSTSHARE_TEXT_MAX = 1000
+
+OTHER = applications.OTHER_ORGANISATION_TYPE
+
+# Codes that babel lists but that are not countries or territories people live in.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+
+@cache
+def countries() -> tuple[tuple[str, str], ...]:
+    """ISO 3166 countries and territories as (code, English name), sorted by name."""
+    names = Locale("en").territories
+    return tuple(
+        sorted(
+            (
+                (code, name)
+                for code, name in names.items()
+                if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+            ),
+            key=lambda item: item[1],
+        )
+    )
+
+
+@cache
+def _country_options() -> str:
+    """The <option> list of the country selects, rendered once per process."""
+    options = ['<option value="">Choose a country</option>']
+    options += [f'<option value="{code}">{escape(name)}</option>' for code, name in countries()]
+    return "".join(options)
+
+
+class CountrySelect:
+    """A <select> of every country; its 250 options are rendered once, not per request."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        if field.flags.required:
+            kwargs.setdefault("required", True)
+        options = _country_options()
+        if field.data:
+            chosen = f'<option value="{escape(field.data)}">'
+            options = options.replace(chosen, chosen[:-1] + " selected>", 1)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+def strip(value: Any) -> Any:
+    """Trim text and write line breaks as one character (browsers count them so)."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+def international_phone(form: FlaskForm, field: Field) -> None:
+    """A phone number starting with + and the country code, 8 to 15 digits in all."""
+    value = field.data or ""
+    digits = re.sub(r"\D", "", value)
+    if not re.fullmatch(r"\+[0-9][0-9 ().-]*", value) or not 8 <= len(digits) <= 15:
+        raise ValidationError(
+            "Give the number in international format: + then the country code, "
+            "e.g. +977 1 441 2345."
+        )
+
+
+def pdf_file(form: FlaskForm, field: Field) -> None:
+    """An optional file that is a PDF by its content (not its name), within CV_MAX_BYTES."""
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return
+    limit = int(current_app.config["CV_MAX_BYTES"])
+    content = upload.stream.read(limit + 1)
+    upload.stream.seek(0)
+    if len(content) > limit:
+        raise ValidationError(
+            f"The file is larger than {limit // (1024 * 1024)} MB: please attach a smaller PDF."
+        )
+    if not content.startswith(applications.PDF_MAGIC):
+        raise ValidationError("This file is not a PDF, whatever its name says: attach a PDF.")
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes (rendered by the forms macros)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ApplicationForm(FlaskForm):
+    """Everything the applicant tells us; fields the activity does not need are removed."""
+
+    title = SelectField(
+        "Title", choices=TITLES, default="", invalid_choice_message="Choose a title from the list."
+    )
+    given_names = StringField(
+        "Given names",
+        filters=[strip],
+        validators=[InputRequired("Please give your given names."), Length(max=120)],
+    )
+    family_name = StringField(
+        "Family name",
+        filters=[strip],
+        validators=[InputRequired("Please give your family name."), Length(max=120)],
+    )
+    gender = RadioField(
+        "Gender", choices=GENDERS, validators=[InputRequired("Please choose an answer.")]
+    )
+    nationality = SelectField(
+        "Nationality",
+        choices=options(("", "Choose a country"), *countries()),
+        widget=CountrySelect(),
+        invalid_choice_message="Choose a country from the list.",
+        validators=[InputRequired("Please choose your nationality.")],
+    )
+    country = SelectField(
+        "Country of residence",
+        choices=options(("", "Choose a country"), *countries()),
+        widget=CountrySelect(),
+        invalid_choice_message="Choose a country from the list.",
+        validators=[InputRequired("Please choose the country you live in.")],
+    )
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[
+            InputRequired("Please give your email address."),
+            Length(max=254),
+            Email("This does not look like an email address, e.g. name@example.org."),
+        ],
+    )
+    email_confirm = EmailField(
+        "Email again",
+        filters=[strip],
+        validators=[
+            InputRequired("Please type your email address a second time."),
+            EqualTo("email", "The two email addresses differ."),
+        ],
+    )
+    phone = StringField(
+        "Phone",
+        filters=[strip],
+        validators=[InputRequired("Please give a phone number."), international_phone],
+    )
+    language = SelectField(
+        "Language for our emails to you", invalid_choice_message="Choose a language from the list."
+    )
+    organisation = StringField(
+        "Organisation",
+        filters=[strip],
+        validators=[InputRequired("Please name your organisation."), Length(max=200)],
+    )
+    organisation_type = SelectField(
+        "Type of organisation",
+        invalid_choice_message="Choose a type from the list.",
+        validators=[InputRequired("Please choose a type.")],
+    )
+    position = StringField(
+        "Position",
+        filters=[strip],
+        validators=[InputRequired("Please give your position."), Length(max=200)],
+    )
+    proficiency = RadioField(
+        "Language", choices=PROFICIENCY, validators=[InputRequired("Please choose an answer.")]
+    )
+    motivation = TextAreaField(
+        "Why do you want to take part?",
+        filters=[strip],
+        validators=[
+            InputRequired("Please tell us why you want to take part."),
+            Length(
+                max=MOTIVATION_MAX, message=f"Please keep it under {MOTIVATION_MAX:,} characters."
+            ),
+        ],
+    )
+    expectations = TextAreaField(
+        "What do you expect to take home?",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(
+                max=EXPECTATIONS_MAX,
+                message=f"Please keep it under {EXPECTATIONS_MAX:,} characters.",
+            ),
+        ],
+    )
+    payment_source = RadioField(
+        "Who will pay the fee?",
+        choices=PAYMENT_SOURCES,
+        validators=[InputRequired("Please choose who pays the fee.")],
+    )
+    sponsor_name = StringField("Name of the sponsor", filters=[strip], validators=[Length(max=200)])
+    costshare_requested = BooleanField("I ask the organisers to cost-share my participation")
+    costshare_component_ids = CheckboxList(
+        "Which parts of the fee?",
+        coerce=int,
+        choices=[],
+        invalid_choice_message="Choose among the parts of the fee listed.",
+    )
+    sponsor_covers = TextAreaField(
+        "What will your sponsor or employer cover?",
+        filters=[strip],
+        validators=[Length(max=COSTSHARE_TEXT_MAX)],
+    )
+    costshare_reason = TextAreaField(
+        "Why do you need cost-sharing?",
+        filters=[strip],
+        validators=[Length(max=COSTSHARE_TEXT_MAX)],
+    )
+    dietary_needs = TextAreaField(
+        "Dietary needs", filters=[strip], validators=[Length(max=NEEDS_MAX)]
+    )
+    access_needs = TextAreaField(
+        "Access or other needs", filters=[strip], validators=[Length(max=NEEDS_MAX)]
+    )
+    cv = FileField("CV (optional)", validators=[pdf_file])
+    consent = BooleanField(
+        "I agree to the processing of my data as explained above",
+        validators=[InputRequired("Please agree, or we cannot consider your application.")],
+    )
+    submission_key = HiddenField(
+        validators=[
+            InputRequired("This form has expired: please reload the page."),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="This form has expired: reload the page."),
+        ]
+    )
+
+    def validate_sponsor_name(self, field: Field) -> None:
+        if "payment_source" in self and self.payment_source.data == PaymentSource.SPONSOR:
+            if not field.data:
+                raise ValidationError("Please give the name of the sponsor.")
+
+    def validate_costshare_component_ids(self, field: Field) -> None:
+        if self.costshare_requested.data and not field.data:
+            raise ValidationError("Choose the parts of the fee you ask us to cover.")
+
+    def validate_costshare_reason(self, field: Field) -> None:
+        if self.costshare_requested.data and not field.data:
+            raise ValidationError("Please explain why you ask for cost-sharing.")
+
+    def answers(self) -> Answers:
+        """The validated answers, for the services."""
+        data = self.data
+        values = {name: data[name] for name in applications.ANSWER_FIELDS if name in data}
+        values["gender"] = Gender(values["gender"])
+        if "payment_source" in values:
+            values["payment_source"] = PaymentSource(values["payment_source"])
+        values["costshare_component_ids"] = list(values.get("costshare_component_ids") or [])
+        return Answers(**values)
+
+    def uploaded_cv(self) -> UploadedCV | None:
+        """The attached CV, if any."""
+        upload = self.cv.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return None
+        return UploadedCV(filename=upload.filename, content=upload.stream.read())
+
+
+def application_form(
+    activity: Activity, *, correcting: bool = False, data: dict[str, Any] | None = None
+) -> ApplicationForm:
+    """The application form for one activity: its languages, audience and fee.
+
+    Correcting an application, the form drops the consent (already given) and the
+    one-time key. `data` prefills it (ignored when the request carries a submission).
+    """
+    form = ApplicationForm(data=data)
+    languages = activity.languages or ["en"]
+    form.language.choices = options(*((code, language_name(code)) for code in languages))
+    if form.language.data is None:
+        form.language.data = languages[0]
+    form.organisation_type.choices = [
+        *options(("", "Choose a type")),
+        *options(
+            *((g.name, g.name) for g in activity.audience(AudienceTier.PRIMARY)),
+            group="Primarily addressed to",
+        ),
+        *options(
+            *((g.name, g.name) for g in activity.audience(AudienceTier.ALSO)), group="Also open to"
+        ),
+        *options((OTHER, OTHER), group="Other"),
+    ]
+    form.proficiency.label.text = (
+        f"Your command of {language_name(activity.working_language)}, "
+        "the working language of the activity"
+    )
+    if activity.fee_total == 0:
+        del form.payment_source
+        del form.sponsor_name
+    if not applications.offers_costsharing(activity):
+        for name in (
+            "costshare_requested",
+            "costshare_component_ids",
+            "sponsor_covers",
+            "costshare_reason",
+        ):
+            delattr(form, name)
+    else:
+        form.costshare_component_ids.choices = options(
+            *((str(component.id), component.name) for component in activity.fee_components)
+        )
+    if correcting:
+        del form.consent
+        del form.submission_key
+    return form
+
+
+def prefill(answers: Answers) -> dict[str, Any]:
+    """Form data from an application's current answers."""
+    values = {name: getattr(answers, name) for name in applications.ANSWER_FIELDS}
+    values["email_confirm"] = answers.email
+    values["gender"] = answers.gender.value
+    values["payment_source"] = answers.payment_source.value
+    return values
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a refusal from the services next to the field it concerns (or atop the form)."""
+    target = form._fields.get(error.field) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+class ResendLinkForm(FlaskForm):
+    """The address an applicant applied with."""
+
+    email = EmailField(
+        "The email address you applied with",
+        filters=[strip],
+        validators=[
+            InputRequired("Please give your email address."),
+            Length(max=254),
+            Email("This does not look like an email address, e.g. name@example.org."),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """An action button on the private page: only its CSRF token."""
+
+
+class ReasonForm(FlaskForm):
+    """An action with an optional word of explanation (withdraw, decline)."""
+
+    reason = TextAreaField(
+        "Anything you want to tell the organisers (optional)",
+        filters=[strip],
+        validators=[Length(max=NEEDS_MAX)],
+    )

@@ -1,0 +1,190 @@
+"""The applicant's private page at /my/<token>: status, history, money, and their actions.
+
+The token in the address is the only key: no account, never the id. Every page here is
+kept out of caches and never leaks its address to another site through the Referer.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Application
+from ..services import applications
+from ..services.applications import Answers
+from ..services.errors import DomainError
+from . import bp
+from .forms import ActionForm, ReasonForm, application_form, prefill, show_error
+
+Page = str | tuple[str, int] | Response
+
+PRIVATE_ENDPOINTS = frozenset(
+    {
+        "public.status",
+        "public.confirmation",
+        "public.correct",
+        "public.withdraw",
+        "public.confirm",
+        "public.decline",
+        "public.calendar",
+    }
+)
+
+
+@bp.after_request
+def keep_private(response: Response) -> Response:
+    """Private pages: never stored by a browser or proxy, never sent as a Referer."""
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def application_or_404(token: str) -> Application:
+    """The application behind a private link; 404 for an unknown or revoked one."""
+    application = applications.find_by_token(token)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/my/<token>")
+def status(token: str) -> str:
+    application = application_or_404(token)
+    now = applications.clock()
+    return render_template(
+        "public/status.html",
+        application=application,
+        activity=application.activity,
+        history=applications.applicant_history(application),
+        can_correct=applications.can_correct(application, now),
+        can_withdraw=applications.can_withdraw(application, now),
+        can_respond=applications.can_respond(application, now),
+        response_deadline=applications.response_deadline(application),
+        action_form=ActionForm(),
+        now=now,
+    )
+
+
+@bp.get("/my/<token>/confirmation")
+def confirmation(token: str) -> str:
+    application = application_or_404(token)
+    return render_template(
+        "public/confirmation.html",
+        application=application,
+        activity=application.activity,
+        private_link=applications.private_link(application),
+    )
+
+
+@bp.route("/my/<token>/correct", methods=["GET", "POST"])
+def correct(token: str) -> Page:
+    application = application_or_404(token)
+    activity = application.activity
+    now = applications.clock()
+    if not applications.can_correct(application, now):
+        flash("Your application can no longer be corrected here.", "error")
+        return redirect(url_for(".status", token=token))
+    form = application_form(activity, correcting=True, data=prefill(Answers.of(application)))
+    if form.validate_on_submit():
+        try:
+            changed = applications.correct_application(
+                application, answers=form.answers(), cv=form.uploaded_cv(), now=now
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your corrections are saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for(".status", token=token))
+    status_code = 422 if form.errors else 200
+    page = render_template(
+        "public/status_correct.html",
+        application=application,
+        activity=activity,
+        form=form,
+        now=now,
+    )
+    return page, status_code
+
+
+@bp.route("/my/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str) -> Page:
+    application = application_or_404(token)
+    if not applications.can_withdraw(application, applications.clock()):
+        flash("Your application can no longer be withdrawn here.", "error")
+        return redirect(url_for(".status", token=token))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            applications.withdraw_application(
+                application, now=applications.clock(), reason=form.reason.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Your application is withdrawn. We have sent you a confirmation.", "success")
+        return redirect(url_for(".status", token=token))
+    return render_template(
+        "public/status_withdraw.html",
+        application=application,
+        activity=application.activity,
+        form=form,
+    )
+
+
+@bp.post("/my/<token>/confirm")
+def confirm(token: str) -> Response:
+    application = application_or_404(token)
+    if ActionForm().validate_on_submit():
+        try:
+            applications.confirm_participation(application, now=applications.clock())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Thank you: your participation is confirmed.", "success")
+    return redirect(url_for(".status", token=token))
+
+
+@bp.route("/my/<token>/decline", methods=["GET", "POST"])
+def decline(token: str) -> Page:
+    application = application_or_404(token)
+    if not applications.can_respond(application, applications.clock()):
+        flash("There is no offer to decline, or the date to answer has passed.", "error")
+        return redirect(url_for(".status", token=token))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            applications.decline_participation(
+                application, now=applications.clock(), reason=form.reason.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("You have declined your place. We have sent you a confirmation.", "success")
+        return redirect(url_for(".status", token=token))
+    return render_template(
+        "public/status_decline.html",
+        application=application,
+        activity=application.activity,
+        form=form,
+    )
+
+
+@bp.get("/my/<token>/calendar.ics")
+def calendar(token: str) -> Response:
+    application = application_or_404(token)
+    ics = applications.calendar_for(application.activity)
+    return Response(
+        ics.content,
+        mimetype=ics.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{ics.filename}"'},
+    )
