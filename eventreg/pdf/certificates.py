@@ -191,11 +191,15 @@ def _split_pdf(
         writer = PdfWriter()
         for number in numbers:
             page = reader.pages[number]
-            used = {b"/" + name for name in _USED_RESOURCE.findall(page.get_contents().get_data())}
+            contents = page.get_contents()
+            stream = contents.get_data() if contents is not None else b""
+            used = {b"/" + name for name in _USED_RESOURCE.findall(stream)}
+            shared = page["/Resources"].get_object()
+            assert isinstance(shared, DictionaryObject)
             resources = DictionaryObject()
-            for key, value in page["/Resources"].get_object().items():
+            for key, value in shared.items():
                 value = value.get_object()
-                if key in ("/XObject", "/Font"):
+                if key in ("/XObject", "/Font") and isinstance(value, DictionaryObject):
                     value = DictionaryObject(
                         {name: ref for name, ref in value.items() if name.encode() in used}
                     )

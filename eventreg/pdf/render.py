@@ -227,12 +227,14 @@ def _page_reports(on_page: Callable[[int], None] | None) -> Iterator[None]:
         return
     logger = logging.getLogger("weasyprint.progress")
     handler = _PageCounter(on_page)
-    previous_level = logger.level
+    previous = logger.level, logger.propagate
     logger.addHandler(handler)
-    if not logger.isEnabledFor(logging.INFO):
-        logger.setLevel(logging.INFO)
+    # Listen at INFO without sending a line per page to the application's logs.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
     try:
         yield
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(previous_level)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
