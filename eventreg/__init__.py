@@ -60,7 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
 
-    from . import cli
+    from . import batches, cli  # noqa: F401  (batches registers the job kinds)
 
     cli.init_app(app)
 

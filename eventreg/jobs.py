@@ -196,7 +196,8 @@ def execute(job_id: int) -> None:
 
 
 def results_folder(job_record: Job) -> Path:
-    """Where a job keeps its files: instance/jobs/<id>/."""
-    folder = Path(current_app.instance_path) / "jobs" / str(job_record.id)
+    """Where a job keeps its files: JOBS_RESULTS_DIR/<id>/ (default instance/jobs/)."""
+    root = current_app.config.get("JOBS_RESULTS_DIR") or Path(current_app.instance_path) / "jobs"
+    folder = Path(root) / str(job_record.id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder

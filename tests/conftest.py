@@ -58,6 +58,7 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         "MAIL_SERVER": None,
         "JOBS_BACKEND": "sqlite",
         "JOBS_SQLITE_PATH": str(tmp_root / "jobs-queue.sqlite3"),
+        "JOBS_RESULTS_DIR": str(tmp_root / "job-results"),
     }
     config.update(overrides)
     application = create_app(config)

@@ -1,0 +1,185 @@
+"""Documents staff print or send: sheets, letters, and certificates (single, batch, revoke)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from .. import jobs
+from ..auth.access import authorize, requires, staff
+from ..auth.forms import ActionForm
+from ..extensions import db
+from ..models import Activity, ActivitySession, Application, Certificate, Role
+from ..services import attendance, certificates
+from ..services.errors import DomainError
+from . import bp
+
+IN_THE_ROOM = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
+ADMISSIONS = (Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
+
+
+class RevokeForm(FlaskForm):
+    reason = StringField("Why is it revoked?", validators=[DataRequired(), Length(max=500)])
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/activities/<int:activity_id>/attendance-sheet.pdf")
+@requires(*IN_THE_ROOM)
+def attendance_sheet(activity_id: int) -> Response:
+    from ..pdf.sheets import SheetOrder
+    from ..pdf.sheets import attendance_sheet as render
+
+    activity = db.get_or_404(Activity, activity_id)
+    session = None
+    if request.args.get("session"):
+        session = db.get_or_404(ActivitySession, request.args.get("session", type=int) or 0)
+    day = None
+    if request.args.get("day"):
+        try:
+            day = date.fromisoformat(request.args["day"])
+        except ValueError:
+            abort(400)
+    order = request.args.get("order", SheetOrder.FAMILY_NAME)
+    if order not in set(SheetOrder):
+        abort(400)
+    walk_ins = min(max(request.args.get("walk_ins", 5, type=int) or 0, 0), 50)
+    try:
+        data = render(activity, session=session, day=day, order=order, walk_in_rows=walk_ins)
+    except DomainError:
+        abort(404)
+    return pdf_response(data, f"{activity.reference}-attendance.pdf")
+
+
+@bp.get("/activities/<int:activity_id>/evaluation-sheets.pdf")
+@requires(*IN_THE_ROOM)
+def evaluation_sheets(activity_id: int) -> Response:
+    from ..pdf.sheets import evaluation_sheets as render
+
+    activity = db.get_or_404(Activity, activity_id)
+    named = request.args.get("named")
+    copies = min(max(request.args.get("copies", 1, type=int) or 1, 1), 200)
+    data = render(activity, named=None if named is None else named == "1", blank_copies=copies)
+    return pdf_response(data, f"{activity.reference}-evaluation.pdf")
+
+
+def _application(application_id: int) -> Application:
+    application = db.get_or_404(Application, application_id)
+    authorize(application.activity_id, *ADMISSIONS)
+    return application
+
+
+@bp.get("/applications/<int:application_id>/acceptance-letter.pdf")
+@login_required
+def acceptance_letter(application_id: int) -> Response:
+    from ..pdf.letters import acceptance_letter as render
+
+    application = _application(application_id)
+    return pdf_response(render(application), f"{application.reference}-letter.pdf")
+
+
+@bp.get("/applications/<int:application_id>/statement.pdf")
+@login_required
+def statement(application_id: int) -> Response:
+    from ..pdf.letters import statement_of_account as render
+
+    application = _application(application_id)
+    return pdf_response(render(application), f"{application.reference}-statement.pdf")
+
+
+def _certificate(certificate_id: int, *roles: Role) -> Certificate:
+    found = db.get_or_404(Certificate, certificate_id)
+    authorize(found.application.activity_id, *roles)
+    return found
+
+
+@bp.get("/activities/<int:activity_id>/certificates")
+@requires(*IN_THE_ROOM)
+def certificates_page(activity_id: int) -> str:
+    activity = db.get_or_404(Activity, activity_id)
+    issued = {
+        c.application_id: c
+        for c in db.session.scalars(
+            sa.select(Certificate).join(Application).where(Application.activity_id == activity.id)
+        )
+    }
+    rows = attendance.summary(activity)
+    return render_template(
+        "staff/certificates.html",
+        activity=activity,
+        rows=rows,
+        issued=issued,
+        waiting=sum(1 for r in rows if r.eligible and r.application.id not in issued),
+        form=ActionForm(),
+        revoke_form=RevokeForm(),
+    )
+
+
+def _start(kind: str, activity: Activity, **params: object) -> Response:
+    if not ActionForm().validate_on_submit():
+        flash("The form had expired. Please try again.", "error")
+        return redirect(url_for(".certificates_page", activity_id=activity.id))
+    record = jobs.submit(
+        kind, params={"activity_id": activity.id, **params}, activity_id=activity.id, by=staff()
+    )
+    db.session.commit()
+    return redirect(url_for(".job", job_id=record.id))
+
+
+@bp.post("/activities/<int:activity_id>/certificates/issue")
+@requires(Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER, Role.TRAINER)
+def certificates_issue(activity_id: int) -> Response:
+    activity = db.get_or_404(Activity, activity_id)
+    return _start("certificates.issue", activity, by_id=staff().id)
+
+
+@bp.post("/activities/<int:activity_id>/certificates/batch")
+@requires(*IN_THE_ROOM)
+def certificates_batch(activity_id: int) -> Response:
+    activity = db.get_or_404(Activity, activity_id)
+    return _start("certificates.batch", activity, as_zip=request.form.get("format") == "zip")
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@login_required
+def certificate_download(certificate_id: int) -> Response:
+    from ..pdf.certificates import certificate_pdf
+
+    certificate = _certificate(certificate_id, *IN_THE_ROOM)
+    try:
+        data = certificate_pdf(certificate)
+    except DomainError:
+        abort(410)
+    return pdf_response(data, f"{certificate.application.reference}-certificate.pdf")
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@login_required
+def certificate_revoke(certificate_id: int) -> Response:
+    certificate = _certificate(certificate_id, *ADMISSIONS)
+    activity_id = certificate.application.activity_id
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash("Say why the certificate is revoked.", "error")
+    else:
+        try:
+            certificates.revoke_certificate(certificate, reason=form.reason.data or "", by=staff())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"The certificate of {certificate.application.full_name} is revoked.", "success")
+    return redirect(url_for(".certificates_page", activity_id=activity_id))
