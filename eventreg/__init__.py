@@ -8,13 +8,19 @@ from typing import Any
 from flask import Flask
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application: settings, extensions, blueprints, commands."""
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands.
+
+    `instance_path` moves the instance folder (tests use a temporary one).
+    """
     app = Flask(
         __name__,
         template_folder="../templates",
         static_folder="../static",
         instance_relative_config=True,
+        instance_path=instance_path,
     )
 
     from . import settings

@@ -61,7 +61,8 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         "JOBS_RESULTS_DIR": str(tmp_root / "job-results"),
     }
     config.update(overrides)
-    application = create_app(config)
+    # Its own instance folder: nothing a test writes lands in the developer's instance/.
+    application = create_app(config, instance_path=str(tmp_root / "instance"))
     application.test_client_class = IsolatedClient
     return application
 
