@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
 from ..models import Activity, utcnow
-from .render import branding_for, render_document, write
+from .render import branding_for, fingerprint, layout, render_document, render_html, store, write
 
 # A programme longer than this many pages gets a table of contents after its cover.
 CONTENTS_FROM_PAGES = 4
@@ -40,17 +41,29 @@ def activity_url(activity: Activity) -> str:
     return f"{str(current_app.config['BASE_URL']).rstrip('/')}/activities/{activity.slug}"
 
 
-def programme_pdf(activity: Activity) -> bytes:
-    """The activity as a brochure; long ones get a table of contents (laid out twice)."""
+def programme_pdf(activity: Activity, *, cache_dir: Path | None = None) -> bytes:
+    """The activity as a brochure; long ones get a table of contents (laid out twice).
+
+    With `cache_dir`, a programme whose HTML, stylesheet and logo are unchanged is served
+    from there instead of being laid out again (a public download costs a second of CPU).
+    """
+    branding = branding_for(activity)
     context: dict[str, Any] = dict(
         activity=activity,
-        branding=branding_for(activity),
+        branding=branding,
         activity_url=activity_url(activity),
         now=utcnow(),
     )
-    document = render_document("pdf/programme.html", contents=None, **context)
+    html = render_html("pdf/programme.html", contents=None, **context)
+    cached = cache_dir / f"{fingerprint(html, logo=branding.logo)}.pdf" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    document = layout(html, logo=branding.logo)
     if len(document.pages) > CONTENTS_FROM_PAGES:
         document = render_document(
             "pdf/programme.html", contents=programme_contents(activity), **context
         )
-    return write(document)
+    pdf = write(document)
+    if cached is not None:
+        store(cached, pdf)
+    return pdf

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import importlib.metadata
 import logging
 import mimetypes
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -204,6 +207,34 @@ def _collector_paused() -> Iterator[None]:
 def render_pdf(template_name: str, **context: Any) -> bytes:
     """Render a template under templates/pdf/ to PDF bytes."""
     return write(render_document(template_name, **context))
+
+
+def fingerprint(html: str, *, logo: Path | None = None) -> str:
+    """A key that changes whenever the PDF of this HTML would: the HTML itself, the print
+    stylesheet, the logo file and the WeasyPrint version."""
+    digest = hashlib.sha256(html.encode())
+    digest.update((static_root() / "css" / "print.css").read_bytes())
+    if logo is not None:
+        stat = logo.stat()
+        digest.update(f"{logo}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(importlib.metadata.version("weasyprint").encode())
+    return digest.hexdigest()[:32]
+
+
+# How many rendered files a cache folder keeps; the oldest go first.
+CACHE_KEEPS = 200
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (readers never see half a PDF) and prune old ones."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
+    files = sorted(path.parent.glob("*.pdf"), key=lambda f: f.stat().st_mtime)
+    for old in files[:-CACHE_KEEPS]:
+        old.unlink(missing_ok=True)
 
 
 class _PageCounter(logging.Handler):

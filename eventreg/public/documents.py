@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..services import catalogue
@@ -26,7 +36,11 @@ def programme(slug: str) -> Response:
         abort(404)
     from ..pdf import programme_pdf
 
-    return pdf_response(programme_pdf(activity), f"{activity.reference}-programme.pdf")
+    # PDF_CACHE_DIR may move the cache out of the instance folder (tests, read-only hosts).
+    cache = Path(current_app.config.get("PDF_CACHE_DIR") or current_app.instance_path)
+    cache = cache / "cache" / "programmes"
+    pdf = programme_pdf(activity, cache_dir=cache)
+    return pdf_response(pdf, f"{activity.reference}-programme.pdf")
 
 
 @bp.get("/verify")

@@ -51,6 +51,32 @@ def test_the_reference_programme_downloads_as_a_brochure(client, demo):
     assert all("Multi-stakeholder partnerships" in page for page in pages[1:])  # running header
 
 
+def test_an_unchanged_programme_is_served_from_the_cache(
+    app, client, db, make_activity, monkeypatch, tmp_path
+):
+    import eventreg.pdf.programme as programme
+
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path))
+    activity = make_activity(title="Cached programme")
+    db.session.commit()
+    url = f"/activities/{activity.slug}/programme.pdf"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert len(list((tmp_path / "cache" / "programmes").glob("*.pdf"))) == 1
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(programme, "layout", no_layout)
+    assert client.get(url).data == first.data
+
+    activity.title = "Changed programme"
+    db.session.commit()
+    monkeypatch.undo()
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path))
+    assert "Changed programme" in pdf_text(client.get(url).data)
+
+
 def test_a_draft_has_no_programme(client, demo):
     assert (
         client.get("/activities/water-cooperatives-exchange-2027/programme.pdf").status_code == 404
