@@ -20,12 +20,24 @@ from flask import current_app
 
 from ..models import Activity, Certificate
 from ..services.certificates import ensure_printable, issued_certificates
+from ..services.errors import DomainError
 from .render import Branding, branding_for, render_document, write
 
 if TYPE_CHECKING:
     from weasyprint import Document
 
 Progress = Callable[[int, int], None]
+
+
+class NoCertificates(DomainError):
+    """The activity has no standing certificate to print: issue them first."""
+
+
+def _standing(activity: Activity) -> list[Certificate]:
+    certificates = issued_certificates(activity)
+    if not certificates:
+        raise NoCertificates(f"{activity.reference} has no issued certificate to print.")
+    return certificates
 
 
 def verification_url(code: str) -> str:
@@ -138,10 +150,11 @@ def _progress_from_layout(progress: Progress | None, total: int) -> Callable[[in
 def certificates_merged(activity: Activity, *, progress: Progress | None = None) -> bytes:
     """All standing certificates of an activity in one PDF, one page each.
 
+    Refuses (NoCertificates) an activity with none.
     `progress(done, total)` is called as pages are laid out and once more at the end;
     total is the number of certificates.
     """
-    certificates = issued_certificates(activity)
+    certificates = _standing(activity)
     total = len(certificates)
     document = _certificate_document(
         activity,
@@ -233,14 +246,14 @@ def zip_name(activity: Activity, certificate: Certificate) -> str:
 
 
 def certificates_zip(activity: Activity, *, progress: Progress | None = None) -> bytes:
-    """A ZIP holding one PDF per standing certificate of the activity.
+    """A ZIP holding one PDF per standing certificate of the activity (NoCertificates if none).
 
     The certificates are laid out and written once, as one document; each file is then cut
     from it (with pypdf; WeasyPrint's Document.copy when pypdf is missing).
     `progress(done, total)` counts one step per certificate laid out and one per file
     written, so total is twice the number of certificates.
     """
-    certificates = issued_certificates(activity)
+    certificates = _standing(activity)
     count = len(certificates)
     total = 2 * count
     document = _certificate_document(

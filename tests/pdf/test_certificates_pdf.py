@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from eventreg.pdf import certificate_pdf, certificates_merged, certificates_zip
 from eventreg.pdf.certificates import (
+    NoCertificates,
     _certificate_document,
     _copy_pages,
     name_size,
@@ -79,6 +80,13 @@ def test_the_zip_holds_one_single_page_file_per_certificate(workshop, participan
         xobjects = reader.pages[0]["/Resources"].get("/XObject", {})
         assert len(xobjects) == 1
     assert progress[-1] == (6, 6)
+
+
+def test_a_batch_with_no_certificate_is_refused(workshop):
+    with pytest.raises(NoCertificates):
+        certificates_merged(workshop)
+    with pytest.raises(NoCertificates):
+        certificates_zip(workshop)
 
 
 def test_revoked_certificates_are_left_out_and_refused(workshop, participant):
