@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Activity, EvaluationQuestion, QuestionKind
+from ..models import (
+    Activity,
+    Application,
+    ApplicationStatus,
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Module,
+    QuestionKind,
+    StaffUser,
+    utcnow,
+)
+from . import audit
+from .errors import DomainError
 
 # Asked when an activity has no questionnaire of its own: the announcement promises to
 # measure "the perceived relevance of the programme and the effectiveness of the
@@ -59,3 +82,289 @@ def ensure_questions(activity: Activity) -> list[EvaluationQuestion]:
     db.session.add_all(questions)
     db.session.flush()
     return questions
+
+
+# --- Online evaluation: invitations, answers, and the report staff send upward ---------------
+
+RATING_SCALE = (1, 2, 3, 4, 5)
+SATISFIED = (4, 5)
+OPEN_ANSWER_LIMIT = 3000
+
+
+class EvaluationClosed(DomainError):
+    """This evaluation link was used already, or is unknown."""
+
+
+class InvalidAnswers(DomainError):
+    """A rating is missing or out of range, or a text is too long."""
+
+
+def invite_participants(
+    activity: Activity, *, module: Module | None = None, by: StaffUser | None
+) -> list[EvaluationInvitation]:
+    """Send each confirmed or attended participant without one an evaluation link; flushes.
+
+    One invitation per participant (and per module when the activity evaluates modules),
+    so inviting again only reaches those added since.
+    """
+    from ..emails import queue_email
+
+    invited = set(
+        db.session.scalars(
+            sa.select(EvaluationInvitation.application_id)
+            .join(Application)
+            .where(
+                Application.activity_id == activity.id,
+                EvaluationInvitation.module_id == module.id
+                if module
+                else EvaluationInvitation.module_id.is_(None),
+            )
+        )
+    )
+    created = []
+    for application in db.session.scalars(
+        sa.select(Application).where(
+            Application.activity_id == activity.id,
+            Application.status.in_((ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)),
+        )
+    ):
+        if application.id in invited:
+            continue
+        invitation = EvaluationInvitation(
+            application_id=application.id, module_id=module.id if module else None
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        queue_email(
+            "evaluation_invitation",
+            application=application,
+            to=application.email,
+            module=module,
+            anonymous=activity.evaluation_anonymous,
+            link=f"{current_app.config['BASE_URL'].rstrip('/')}/evaluate/{invitation.token}",
+        )
+        created.append(invitation)
+    if created:
+        audit.record("evaluation_invited", activity, by=by, after={"invited": len(created)})
+    return created
+
+
+def open_invitation(token: str) -> EvaluationInvitation:
+    """The unused invitation behind a link; refuses a used or unknown one."""
+    invitation = db.session.scalar(
+        sa.select(EvaluationInvitation).where(EvaluationInvitation.token == token)
+    )
+    if invitation is None or invitation.used_at is not None:
+        raise EvaluationClosed("This evaluation link was already used, or is not valid.")
+    return invitation
+
+
+def _answers(activity: Activity, values: Mapping[int, int | str | None]) -> list[EvaluationAnswer]:
+    answers = []
+    for question in ensure_questions(activity):
+        value = values.get(question.id)
+        if question.kind == QuestionKind.RATING:
+            if not isinstance(value, int) or value not in RATING_SCALE:
+                raise InvalidAnswers(
+                    f"Rate “{question.text}” from 1 to 5.", field=f"q{question.id}"
+                )
+            answers.append(EvaluationAnswer(question_id=question.id, rating=value))
+        else:
+            text = str(value or "").strip()
+            if len(text) > OPEN_ANSWER_LIMIT:
+                raise InvalidAnswers(
+                    f"Please keep each answer under {OPEN_ANSWER_LIMIT:,} characters.",
+                    field=f"q{question.id}",
+                )
+            answers.append(EvaluationAnswer(question_id=question.id, text=text))
+    return answers
+
+
+def submit_online(
+    invitation: EvaluationInvitation, values: Mapping[int, int | str | None]
+) -> EvaluationResponse:
+    """Record a participant's answers; an invitation answers once.
+
+    The invitation is claimed with one conditional UPDATE, so two submissions of the same
+    link (two tabs, a double click) cannot both count. The response is linked to the
+    participant only when the activity does not evaluate anonymously.
+    """
+    activity = invitation.application.activity
+    answers = _answers(activity, values)
+    claimed = db.session.scalars(
+        sa.update(EvaluationInvitation)
+        .where(EvaluationInvitation.id == invitation.id, EvaluationInvitation.used_at.is_(None))
+        .values(used_at=utcnow())
+        .returning(EvaluationInvitation.id)
+    ).first()
+    if claimed is None:
+        raise EvaluationClosed("This evaluation was already answered. Thank you!")
+    response = EvaluationResponse(
+        activity_id=activity.id,
+        module_id=invitation.module_id,
+        application_id=None if activity.evaluation_anonymous else invitation.application_id,
+        answers=answers,
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def record_paper(
+    activity: Activity,
+    values: Mapping[int, int | str | None],
+    *,
+    module: Module | None = None,
+    by: StaffUser | None,
+) -> EvaluationResponse:
+    """Type in a paper evaluation sheet; audited, never linked to a name."""
+    response = EvaluationResponse(
+        activity_id=activity.id,
+        module_id=module.id if module else None,
+        from_paper=True,
+        answers=_answers(activity, values),
+    )
+    db.session.add(response)
+    db.session.flush()
+    audit.record("evaluation_typed_in", activity, by=by, after={"response": response.id})
+    return response
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question's answers: the count, mean and distribution of ratings, or the texts."""
+
+    question: EvaluationQuestion
+    count: int
+    distribution: dict[int, int]
+    texts: list[str]
+
+    @property
+    def mean(self) -> float | None:
+        if not self.count:
+            return None
+        return sum(rating * n for rating, n in self.distribution.items()) / self.count
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """What staff report upward: response rate, satisfaction rate, per-question results."""
+
+    participants: int
+    responses: int
+    ratings: int
+    satisfied: int
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> Fraction:
+        return Fraction(self.responses, self.participants) if self.participants else Fraction(0)
+
+    @property
+    def satisfaction_rate(self) -> Fraction:
+        """Share of all ratings, across the rating questions, that are 4 or 5."""
+        return Fraction(self.satisfied, self.ratings) if self.ratings else Fraction(0)
+
+
+def report(activity: Activity, *, module: Module | None = None) -> EvaluationReport:
+    """The evaluation results of an activity (or one of its modules), in four queries."""
+    questions = questions_for(activity)
+    scope = [EvaluationResponse.activity_id == activity.id]
+    if module is not None:
+        scope.append(EvaluationResponse.module_id == module.id)
+    responses = int(
+        db.session.scalar(sa.select(sa.func.count(EvaluationResponse.id)).where(*scope)) or 0
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for question_id, rating, n in db.session.execute(
+        sa.select(EvaluationAnswer.question_id, EvaluationAnswer.rating, sa.func.count())
+        .join(EvaluationResponse)
+        .where(*scope, EvaluationAnswer.rating.is_not(None))
+        .group_by(EvaluationAnswer.question_id, EvaluationAnswer.rating)
+    ):
+        if rating is not None:
+            counts.setdefault(question_id, {})[rating] = int(n)
+    texts: dict[int, list[str]] = {}
+    for question_id, text in db.session.execute(
+        sa.select(EvaluationAnswer.question_id, EvaluationAnswer.text)
+        .join(EvaluationResponse)
+        .where(*scope, EvaluationAnswer.rating.is_(None), EvaluationAnswer.text != "")
+        .order_by(EvaluationAnswer.id)
+    ):
+        texts.setdefault(question_id, []).append(text)
+    participants = int(
+        db.session.scalar(
+            sa.select(sa.func.count(Application.id)).where(
+                Application.activity_id == activity.id,
+                Application.status.in_((ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)),
+            )
+        )
+        or 0
+    )
+    results = []
+    for question in questions:
+        distribution = {r: counts.get(question.id or -1, {}).get(r, 0) for r in RATING_SCALE}
+        results.append(
+            QuestionResult(
+                question=question,
+                count=sum(distribution.values()),
+                distribution=distribution,
+                texts=texts.get(question.id or -1, []),
+            )
+        )
+    rated = [r for r in results if r.question.kind == QuestionKind.RATING]
+    return EvaluationReport(
+        participants=participants,
+        responses=responses,
+        ratings=sum(r.count for r in rated),
+        satisfied=sum(r.distribution[4] + r.distribution[5] for r in rated),
+        questions=results,
+    )
+
+
+def answers_csv(activity: Activity) -> str:
+    """Raw answers, one row per response; names only when the evaluation is not anonymous."""
+    questions = ensure_questions(activity)
+    named = not activity.evaluation_anonymous
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["response", "submitted_at", "module", "on_paper"]
+        + (["participant"] if named else [])
+        + [_cell(q.text) for q in questions]
+    )
+    responses = db.session.scalars(
+        sa.select(EvaluationResponse)
+        .where(EvaluationResponse.activity_id == activity.id)
+        .options(selectinload(EvaluationResponse.answers), selectinload(EvaluationResponse.module))
+        .order_by(EvaluationResponse.id)
+    )
+    names: dict[int, str] = {}
+    if named:
+        rows = db.session.execute(
+            sa.select(
+                Application.id, Application.given_names + " " + Application.family_name
+            ).where(Application.activity_id == activity.id)
+        )
+        names = {application_id: name for application_id, name in rows}
+    for response in responses:
+        by_question = {a.question_id: a for a in response.answers}
+        row: list[Any] = [
+            response.id,
+            response.submitted_at.isoformat(timespec="seconds"),
+            response.module.number if response.module else "",
+            "yes" if response.from_paper else "no",
+        ]
+        if named:
+            row.append(_cell(names.get(response.application_id or -1, "")))
+        for question in questions:
+            answer = by_question.get(question.id)
+            value = "" if answer is None else (answer.rating if answer.rating else answer.text)
+            row.append(_cell(value) if isinstance(value, str) else value)
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import activities, documents, outbox, views  # noqa: E402,F401  (registers the routes)
+from . import (  # noqa: E402,F401  (registers the routes)
+    activities,
+    decisions,
+    documents,
+    evaluation,
+    exports,
+    messages,
+    money,
+    outbox,
+    review,
+    views,
+)
