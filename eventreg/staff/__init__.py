@@ -6,8 +6,13 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from . import (  # noqa: E402,F401  (registers the routes)
     activities,
+    decisions,
     documents,
     evaluation,
+    exports,
+    messages,
+    money,
     outbox,
+    review,
     views,
 )

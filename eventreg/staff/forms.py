@@ -9,9 +9,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     Field,
+    Form,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -30,8 +33,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import ActivityKind, AudienceTier, SessionKind
+from ..models import (
+    ActivityKind,
+    ApplicationStatus,
+    AudienceTier,
+    Gender,
+    PaymentMethod,
+    SessionKind,
+)
 from ..services.activities import known_timezones
+from ..services.costshare import Share
+from ..services.exports import COLUMNS as EXPORT_COLUMNS
+from ..services.exports import DEFAULT_COLUMNS
+from ..services.messages import Letter
+from ..services.review import PAGE_SIZES, Filters, Region, Sort
+from ..services.selection import Decision
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -207,3 +223,189 @@ class EditionForm(FlaskForm):
     reference = StringField("Reference of the new edition", validators=[DataRequired()])
     slug = StringField("Web address (slug)", validators=[DataRequired()])
     starts_at = DateTimeLocalField("First day starts", format=LOCAL, validators=[InputRequired()])
+
+
+# -- The back office: reviewing, deciding, money, messages, exports ------------------------
+
+
+class IdListField(Field):
+    """Application ids sent as repeated values (checkboxes or hidden inputs)."""
+
+    data: list[int]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            self.data = sorted({int(value) for value in valuelist if str(value).strip()})
+        except ValueError:
+            self.data = []
+            raise ValueError("The selection was not valid. Please choose again.") from None
+
+    def _value(self) -> str:
+        return ",".join(str(i) for i in self.data or [])
+
+
+def _readable(enum: Any) -> list[SelectChoice]:
+    """Choices from an enum, labelled from its values when it has no labels of its own."""
+    return [
+        SelectChoice(m.value, getattr(m, "label", m.value.replace("_", " ").capitalize()))
+        for m in enum
+    ]
+
+
+def _any(label: str, options: list[SelectChoice]) -> list[SelectChoice]:
+    return [SelectChoice("", label), *options]
+
+
+class ReviewFilterForm(Form):
+    """The list's search, filters, order and page, read from the query string."""
+
+    q = StringField("Search", validators=[Length(max=200)])
+    status = SelectField(
+        "Status", choices=_any("Any status", _choices(ApplicationStatus)), default=""
+    )
+    country = SelectField("Country", choices=[], validate_choice=False, default="")
+    region = SelectField("Region", choices=_any("Any region", _choices(Region)), default="")
+    organisation_type = SelectField(
+        "Type of organisation", choices=[], validate_choice=False, default=""
+    )
+    gender = SelectField("Gender", choices=_any("Any gender", _readable(Gender)), default="")
+    costshare = SelectField(
+        "Cost-sharing",
+        choices=choices(("", "Asked or not"), ("yes", "Asked for"), ("no", "Not asked for")),
+        default="",
+    )
+    proficiency = SelectField("Language proficiency", choices=[], validate_choice=False, default="")
+    sort = SelectField("Sort by", choices=_choices(Sort), default=Sort.REFERENCE.value)
+    order = SelectField(
+        "Order", choices=choices(("asc", "Ascending"), ("desc", "Descending")), default="asc"
+    )
+    per_page = SelectField(
+        "Per page",
+        coerce=int,
+        choices=choices(*((size, str(size)) for size in PAGE_SIZES)),
+        default=50,
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+    FILTER_NAMES = (
+        "q",
+        "status",
+        "country",
+        "region",
+        "organisation_type",
+        "gender",
+        "costshare",
+        "proficiency",
+        "sort",
+        "order",
+        "per_page",
+    )
+
+    def filters(self) -> Filters:
+        """The filters asked for; a value that is not valid is ignored, not an error."""
+        self.validate()
+
+        def good(name: str) -> Any:
+            field = getattr(self, name)
+            return None if field.errors else field.data
+
+        status, region, gender = good("status"), good("region"), good("gender")
+        costshare = good("costshare")
+        return Filters(
+            search=(good("q") or "").strip(),
+            status=ApplicationStatus(status) if status else None,
+            country=(good("country") or "").strip().upper()[:2],
+            region=Region(region) if region else None,
+            organisation_type=good("organisation_type") or "",
+            gender=Gender(gender) if gender else None,
+            costshare={"yes": True, "no": False}.get(costshare or ""),
+            proficiency=good("proficiency") or "",
+            sort=Sort(good("sort") or Sort.REFERENCE.value),
+            descending=good("order") == "desc",
+            page=good("page") or 1,
+            per_page=good("per_page") or 50,
+        )
+
+    def query_args(self) -> dict[str, Any]:
+        """The filters as query-string arguments, to carry them to another page."""
+        args = {}
+        for name in self.FILTER_NAMES:
+            value = getattr(self, name).data
+            if value not in (None, "") and not getattr(self, name).errors:
+                args[name] = value
+        return args
+
+
+class DecisionForm(FlaskForm):
+    """A decision on one application or a selection, with the email staff may edit."""
+
+    decision = SelectField("Decision", choices=_choices(Decision))
+    ids = IdListField("Applications")
+    note = TextAreaField("Internal note (not sent)", validators=[Optional(), Length(max=2000)])
+    subject = StringField("Subject", validators=[Optional(), Length(max=200)])
+    body = TextAreaField("Message", validators=[Optional(), Length(max=20_000)])
+    confirmed = HiddenField(default="")
+
+    def letter(self) -> Letter | None:
+        if not (self.subject.data or self.body.data):
+            return None
+        return Letter(subject=self.subject.data or "", body=self.body.data or "")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        "Note", validators=[DataRequired("Write something in the note."), Length(max=5000)]
+    )
+
+
+class GrantForm(FlaskForm):
+    component_id = SelectField("Fee component", coerce=int, choices=[])
+    share = SelectField("Grant", choices=_choices(Share), default=Share.ALL.value)
+    percent = IntegerField(
+        "Part (%)", validators=[Optional(), NumberRange(1, 100, "Give a percentage from 1 to 100.")]
+    )
+    amount = MoneyField("Fixed amount", validators=[Optional()])
+
+    def value(self) -> int | None:
+        share = Share(self.share.data)
+        if share is Share.PERCENT:
+            return self.percent.data
+        if share is Share.AMOUNT:
+            return self.amount.data
+        return None
+
+
+class PaymentForm(FlaskForm):
+    amount = MoneyField("Amount", validators=[InputRequired("Give the amount received.")])
+    received_on = DateField("Received on", validators=[InputRequired("Give the date.")])
+    method = SelectField("Method", choices=_readable(PaymentMethod))
+    note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
+
+
+class MessageForm(FlaskForm):
+    """A message to one applicant or to a set; previewed before it is sent."""
+
+    ids = IdListField("Recipients")
+    subject = StringField(
+        "Subject", validators=[DataRequired("Give the message a subject."), Length(max=200)]
+    )
+    body = TextAreaField(
+        "Message", validators=[DataRequired("Write the message."), Length(max=20_000)]
+    )
+    send = HiddenField(default="")
+
+    def letter(self) -> Letter:
+        return Letter(subject=self.subject.data or "", body=self.body.data or "")
+
+
+class ExportForm(Form):
+    """Which columns and which format, read from the query string with the filters."""
+
+    columns = SelectMultipleField(
+        "Columns",
+        choices=choices(*((key, column.label) for key, column in EXPORT_COLUMNS.items())),
+        default=list(DEFAULT_COLUMNS),
+    )
+    format = SelectField(
+        "Format", choices=choices(("xlsx", "Excel (XLSX)"), ("csv", "CSV")), default="xlsx"
+    )

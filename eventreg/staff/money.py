@@ -1,0 +1,154 @@
+"""Money in the back office: cost-sharing grants, payments, the budget and balances."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from ..auth.access import requires, staff
+from ..auth.forms import ActionForm
+from ..extensions import db
+from ..models import Activity, Application, PaymentMethod
+from ..services import costshare, payments
+from ..services.costshare import Share
+from ..services.errors import DomainError
+from . import bp
+from .activities import show_error
+from .forms import GrantForm, PaymentForm, choices
+from .review import OFFICE, office_application
+
+
+def _grant_form(application: Application) -> GrantForm:
+    form = GrantForm()
+    form.component_id.choices = choices(
+        *((c.id, c.name) for c in application.activity.fee_components)
+    )
+    return form
+
+
+def _page(
+    application: Application,
+    *,
+    grant_form: GrantForm | None = None,
+    payment_form: PaymentForm | None = None,
+) -> tuple[str, int]:
+    grant_form = grant_form or _grant_form(application)
+    payment_form = payment_form or PaymentForm()
+    failed = bool(grant_form.errors or payment_form.errors)
+    page = render_template(
+        "staff/money/application.html",
+        application=application,
+        activity=application.activity,
+        grant_form=grant_form,
+        payment_form=payment_form,
+        action_form=ActionForm(),
+        budget=costshare.budget(application.activity),
+        payment_status=payments.status_of(application),
+    )
+    return page, 422 if failed else 200
+
+
+@bp.get("/applications/<int:application_id>/money")
+@login_required
+def application_money(application_id: int) -> tuple[str, int]:
+    return _page(office_application(application_id))
+
+
+@bp.post("/applications/<int:application_id>/grants")
+@login_required
+def grant(application_id: int) -> tuple[str, int] | Response:
+    found = office_application(application_id)
+    form = _grant_form(found)
+    if form.validate_on_submit():
+        try:
+            costshare.grant_cost_share(
+                found,
+                component_id=form.component_id.data,
+                share=Share(form.share.data),
+                value=form.value(),
+                by=staff(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The cost-sharing is granted; the applicant is told by email.", "success")
+            return redirect(url_for(".application_money", application_id=found.id))
+    return _page(found, grant_form=form)
+
+
+@bp.post("/applications/<int:application_id>/grants/<int:grant_id>/revoke")
+@login_required
+def revoke_grant(application_id: int, grant_id: int) -> Response:
+    found = office_application(application_id)
+    if not ActionForm().validate_on_submit():
+        flash("The request was not valid. Please try again.", "error")
+    else:
+        try:
+            costshare.revoke_cost_share(found, grant_id=grant_id, by=staff())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The grant is withdrawn; the applicant is told by email.", "success")
+    return redirect(url_for(".application_money", application_id=found.id))
+
+
+@bp.post("/applications/<int:application_id>/payments")
+@login_required
+def payment(application_id: int) -> tuple[str, int] | Response:
+    found = office_application(application_id)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        try:
+            payments.record_payment(
+                found,
+                amount=form.amount.data or 0,
+                received_on=form.received_on.data,
+                method=PaymentMethod(form.method.data),
+                note=form.note.data or "",
+                by=staff(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The payment is recorded; the applicant is told by email.", "success")
+            return redirect(url_for(".application_money", application_id=found.id))
+    return _page(found, payment_form=form)
+
+
+@bp.post("/applications/<int:application_id>/payments/<int:payment_id>/remove")
+@login_required
+def remove_payment(application_id: int, payment_id: int) -> Response:
+    found = office_application(application_id)
+    if not ActionForm().validate_on_submit():
+        flash("The request was not valid. Please try again.", "error")
+    else:
+        try:
+            payments.remove_payment(found, payment_id=payment_id, by=staff())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The payment is removed; the applicant is told by email.", "success")
+    return redirect(url_for(".application_money", application_id=found.id))
+
+
+@bp.get("/activities/<int:activity_id>/money")
+@requires(*OFFICE)
+def activity_money(activity_id: int) -> str:
+    activity = db.get_or_404(Activity, activity_id)
+    everyone = request.args.get("show") == "all"
+    return render_template(
+        "staff/money/activity.html",
+        activity=activity,
+        budget=costshare.budget(activity),
+        balances=payments.balances(activity, outstanding_only=not everyone),
+        everyone=everyone,
+    )

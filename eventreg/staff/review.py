@@ -1,0 +1,137 @@
+"""Reviewing applications: the list with its filters, one application, its CV, notes, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from ..auth.access import authorize, requires, staff
+from ..auth.forms import ActionForm
+from ..extensions import db
+from ..models import Activity, Application, ApplicationStatus, Role
+from ..services import costshare, payments, review, selection
+from ..services.applications import upload_dir
+from ..services.errors import DomainError
+from . import bp
+from .activities import show_error
+from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
+
+# Who works on an activity's applications; trainers do not see them.
+OFFICE = (Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT)
+
+
+def office_application(application_id: int) -> Application:
+    """The application, if the signed-in staff member works on its activity; else 404/403."""
+    application = db.get_or_404(Application, application_id)
+    authorize(application.activity_id, *OFFICE)
+    return application
+
+
+@bp.get("/activities/<int:activity_id>/applications")
+@requires(*OFFICE)
+def applications(activity_id: int) -> str:
+    activity = db.get_or_404(Activity, activity_id)
+    form = ReviewFilterForm(request.args)
+    filters = form.filters()
+    page = review.review_page(activity, filters)
+    tallies = page.tallies
+    form.country.choices = choices(
+        ("", "Any country"), *((code, code) for code in sorted(tallies.by_country) if code)
+    )
+    form.organisation_type.choices = choices(
+        ("", "Any type"), *((name, name) for name in tallies.organisation_types)
+    )
+    form.proficiency.choices = choices(
+        ("", "Any level"), *((name, name) for name in tallies.proficiencies)
+    )
+    return render_template(
+        "staff/applications/list.html",
+        activity=activity,
+        form=form,
+        page=page,
+        tallies=tallies,
+        args=form.query_args(),
+        budget=costshare.budget(activity),
+        places_left=max(activity.capacity - tallies.places_taken, 0),
+        decision_form=DecisionForm(),
+        decisions=list(selection.Decision),
+        offer_form=ActionForm(),
+        regions=list(review.Region),
+        statuses=list(ApplicationStatus),
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def application(application_id: int) -> str:
+    found = office_application(application_id)
+    activity = found.activity
+    requested = [
+        c.name for c in activity.fee_components if c.id in (found.costshare_component_ids or [])
+    ]
+    return render_template(
+        "staff/applications/detail.html",
+        application=found,
+        activity=activity,
+        requested=requested,
+        region=review.region_of(found.country),
+        history=review.history(found),
+        notes=review.notes(found),
+        note_form=NoteForm(),
+        decisions=list(selection.Decision),
+        payment_status=payments.status_of(found),
+    )
+
+
+@bp.get("/applications/<int:application_id>/cv")
+@login_required
+def application_cv(application_id: int) -> Response:
+    found = office_application(application_id)
+    if not found.cv_path:
+        abort(404)
+    root = Path(upload_dir()).resolve()
+    path = (root / found.cv_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=found.cv_filename or f"{found.reference}-cv.pdf",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@login_required
+def application_note(application_id: int) -> str | Response:
+    found = office_application(application_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            review.add_note(found, body=form.body.data or "", by=staff())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The note is added.", "success")
+            return redirect(url_for(".application", application_id=found.id) + "#notes")
+    flash(" ".join(form.body.errors) or "The form had expired. Please try again.", "error")
+    return redirect(url_for(".application", application_id=found.id) + "#notes")
+
+
+@bp.get("/activities/<int:activity_id>/audit")
+@requires(*OFFICE)
+def activity_audit(activity_id: int) -> str:
+    activity = db.get_or_404(Activity, activity_id)
+    page = request.args.get("page", 1, type=int) or 1
+    return render_template(
+        "staff/applications/audit.html",
+        activity=activity,
+        log=review.activity_history(activity, page=page),
+    )
