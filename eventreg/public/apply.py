@@ -30,6 +30,7 @@ def visible_or_404(slug: str) -> Activity:
 
 @bp.route("/activities/<slug>/apply", methods=["GET", "POST"])
 def apply(slug: str) -> Page:
+    """The application form: shown while the call is open, sent to submit_application."""
     activity = visible_or_404(slug)
     now = applications.clock()
     form = application_form(activity)
@@ -54,10 +55,11 @@ def apply(slug: str) -> Page:
             db.session.rollback()
             show_error(form, error)
         else:
+            token = submission.application.token
             db.session.commit()
             if submission.outcome == Outcome.ALREADY_APPLIED:
                 return redirect(url_for(".link_sent", slug=slug, already="1"))
-            return redirect(url_for(".confirmation", token=submission.application.token))
+            return redirect(url_for(".confirmation", token=token))
     elif not activity.is_open_for_applications(now):
         return closed(activity, now, applications.closed_message(activity, now))
     status = 422 if form.errors else 200
@@ -72,6 +74,7 @@ def closed(activity: Activity, now: datetime, message: str) -> tuple[str, int]:
 
 @bp.route("/activities/<slug>/resend-link", methods=["GET", "POST"])
 def resend_link(slug: str) -> Page:
+    """Send a lost private link again; answers the same whether or not the address applied."""
     activity = visible_or_404(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
@@ -85,6 +88,7 @@ def resend_link(slug: str) -> Page:
 
 @bp.get("/activities/<slug>/resend-link/sent")
 def link_sent(slug: str) -> str:
+    """Tell the visitor to check their email (or that they had already applied)."""
     activity = visible_or_404(slug)
     already = request.args.get("already") == "1"
     return render_template("public/apply_link_sent.html", activity=activity, already=already)

@@ -51,6 +51,7 @@ def application_or_404(token: str) -> Application:
 
 @bp.get("/my/<token>")
 def status(token: str) -> str:
+    """The private page: status, next steps, money, history, and what the applicant can do."""
     application = application_or_404(token)
     now = applications.clock()
     return render_template(
@@ -69,6 +70,7 @@ def status(token: str) -> str:
 
 @bp.get("/my/<token>/confirmation")
 def confirmation(token: str) -> str:
+    """The page after submitting: the reference number and the private link."""
     application = application_or_404(token)
     return render_template(
         "public/confirmation.html",
@@ -80,6 +82,7 @@ def confirmation(token: str) -> str:
 
 @bp.route("/my/<token>/correct", methods=["GET", "POST"])
 def correct(token: str) -> Page:
+    """The application form again, prefilled, while corrections are allowed."""
     application = application_or_404(token)
     activity = application.activity
     now = applications.clock()
@@ -112,6 +115,7 @@ def correct(token: str) -> Page:
 
 @bp.route("/my/<token>/withdraw", methods=["GET", "POST"])
 def withdraw(token: str) -> Page:
+    """Ask for confirmation (GET), then withdraw the application (POST)."""
     application = application_or_404(token)
     if not applications.can_withdraw(application, applications.clock()):
         flash("Your application can no longer be withdrawn here.", "error")
@@ -139,6 +143,7 @@ def withdraw(token: str) -> Page:
 
 @bp.post("/my/<token>/confirm")
 def confirm(token: str) -> Response:
+    """An accepted applicant confirms that they will take part."""
     application = application_or_404(token)
     if ActionForm().validate_on_submit():
         try:
@@ -154,6 +159,7 @@ def confirm(token: str) -> Response:
 
 @bp.route("/my/<token>/decline", methods=["GET", "POST"])
 def decline(token: str) -> Page:
+    """Ask for confirmation (GET), then decline the place offered (POST)."""
     application = application_or_404(token)
     if not applications.can_respond(application, applications.clock()):
         flash("There is no offer to decline, or the date to answer has passed.", "error")
@@ -181,6 +187,7 @@ def decline(token: str) -> Page:
 
 @bp.get("/my/<token>/calendar.ics")
 def calendar(token: str) -> Response:
+    """The activity as an .ics file to add to a calendar."""
     application = application_or_404(token)
     ics = applications.calendar_for(application.activity)
     return Response(

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from time import monotonic
 from typing import Any
@@ -21,7 +22,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from ..emails import Attachment, calendar_attachment, queue_email
 from ..extensions import db
@@ -206,6 +206,8 @@ class UploadedCV:
 
 
 class Outcome(enum.StrEnum):
+    """What submitting the form did."""
+
     CREATED = "created"
     RESUBMITTED = "resubmitted"  # the same form sent again: nothing new was created
     ALREADY_APPLIED = "already_applied"  # same email, other form: the link was sent again
@@ -238,16 +240,8 @@ def clock() -> datetime:
 
 
 def activity_to_apply(slug: str) -> Activity | None:
-    """A public activity with what its form needs (fees, audience, contacts), not its programme."""
-    query = (
-        sa.select(Activity)
-        .where(Activity.slug == slug, Activity.status.in_(VISIBLE))
-        .options(
-            selectinload(Activity.fee_components),
-            selectinload(Activity.contacts),
-            selectinload(Activity.audience_groups),
-        )
-    )
+    """A public activity, without its programme; fees, audience and contacts load when used."""
+    query = sa.select(Activity).where(Activity.slug == slug, Activity.status.in_(VISIBLE))
     return db.session.scalars(query).first()
 
 
@@ -292,13 +286,15 @@ def lock_activity(activity_id: int) -> Activity:
             .values(updated_at=Activity.updated_at)
             .execution_options(synchronize_session=False)
         )
-    query = (
-        sa.select(Activity)
-        .where(Activity.id == activity_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).one()
+    activity = db.session.get_one(Activity, activity_id)
+    # Columns only: the fees, contacts and audience already loaded stay loaded.
+    db.session.refresh(activity, attribute_names=_activity_columns(), with_for_update=True)
+    return activity
+
+
+@cache
+def _activity_columns() -> tuple[str, ...]:
+    return tuple(column.key for column in sa.inspect(Activity).column_attrs)
 
 
 def lock_application(application: Application) -> Activity:
@@ -336,8 +332,24 @@ def submit_application(
         )
     values = _checked(activity, answers)
     _check_cv(cv)
-    # Built before the lock: it does not depend on the application, and it takes a moment.
+    # Everything that does not depend on the reference number is prepared before taking the
+    # lock, which every other submission to this activity waits for: the calendar, the new
+    # row, and the contacts that the acknowledgement lists.
     calendar = calendar_for(activity)
+    application = Application(
+        activity_id=activity.id,
+        submission_key=submission_key,
+        status=Status.SUBMITTED,
+        consent_at=now,
+        submitted_at=now,
+        status_changed_at=now,
+        # A new application has neither; saying so spares two queries for the amount due.
+        grants=[],
+        payments=[],
+        **values,
+    )
+    application.activity = activity
+    _ = activity.contacts
 
     activity = lock_activity(activity.id)
     found = db.session.scalars(
@@ -351,11 +363,11 @@ def submit_application(
             )
         )
     ).all()
-    for application in found:
-        if application.submission_key == submission_key:
-            if application.activity_id != activity.id:
+    for earlier in found:
+        if earlier.submission_key == submission_key:
+            if earlier.activity_id != activity.id:
                 raise InvalidAnswer("This form has expired: please reload the page.")
-            return Submission(application, Outcome.RESUBMITTED)
+            return Submission(earlier, Outcome.RESUBMITTED)
     if not activity.is_open_for_applications(now):
         raise ApplicationsClosed(closed_message(activity, now))
     if found:
@@ -368,18 +380,8 @@ def submit_application(
         )
         or 0
     )
-    application = Application(
-        activity_id=activity.id,
-        number=number,
-        reference=f"{activity.reference}-{number:04d}",
-        submission_key=submission_key,
-        status=Status.SUBMITTED,
-        consent_at=now,
-        submitted_at=now,
-        status_changed_at=now,
-        **values,
-    )
-    application.activity = activity
+    application.number = number
+    application.reference = f"{activity.reference}-{number:04d}"
     if cv is not None:
         application.cv_filename, application.cv_path = _store_cv(activity, cv)
     db.session.add(application)

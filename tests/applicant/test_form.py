@@ -106,7 +106,7 @@ def test_missing_answers_are_pointed_out_and_what_was_typed_is_kept(client, db, 
     assert "Please agree" in field_error(html, "consent")
     assert 'value="Diallo-Sherpa"' in html
     assert "Line one\nline two</textarea>" in html
-    assert '<option selected value="Ms">Ms</option>' in html
+    assert '<option value="Ms" selected>Ms</option>' in html
     assert '<option value="NP" selected>Nepal</option>' in html
     assert 'class="error-summary"' in html and 'href="#given_names"' in html
     assert counts(db) == (0, 0)
