@@ -1,0 +1,461 @@
+"""Applying under load: complete form submissions, against a bare insert on the same set-up.
+
+Run from the repo root: `.venv/bin/python bench/apply.py`. It builds a fresh database (a
+temporary SQLite file, or a new database on the PostgreSQL server of
+EVENTREG_BENCH_DATABASE_URL, dropped afterwards), loads the demo, and serves with gunicorn
+on 127.0.0.1 (a free port, sync workers). Sixteen client threads, each with its own cookie
+session, then:
+
+1. POST to a bare Flask endpoint (bench/insert_app.py) that inserts one row: the yardstick;
+2. apply to the demo workshop: GET the form, POST it with its CSRF token and one-time key,
+   expect the redirect to the confirmation page. That is one submission.
+
+It prints `submissions_per_s`, `p95_ms` (a whole submission, GET + POST), the same for the
+bare insert, and `ratio` (submissions per second over inserts per second); then checks that
+no submission was lost or doubled and that every acknowledgement is in the outbox, and
+writes bench/results/apply.json. Every phase has a time limit; it stops by itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import report  # noqa: E402
+from bench.insert_app import engine_for, metadata  # noqa: E402
+
+HOST = "127.0.0.1"  # the only address this benchmark ever talks to
+CLIENTS = 16
+# 2,048 submissions and 4,096 inserts; smaller numbers through the environment for a quick try.
+SUBMISSIONS_PER_CLIENT = int(os.environ.get("EVENTREG_BENCH_SUBMISSIONS_PER_CLIENT", "128"))
+INSERTS_PER_CLIENT = int(os.environ.get("EVENTREG_BENCH_INSERTS_PER_CLIENT", "256"))
+WORKERS = int(os.environ.get("EVENTREG_BENCH_WORKERS", "3"))
+PHASE_SECONDS = 300.0  # a phase that takes longer is stopped and reported as failed
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+KEY = re.compile(rb'name="submission_key" type="hidden" value="([^"]+)"')
+CONFIRMATION = re.compile(r"^/my/[\w-]{43}/confirmation$")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def fresh_database(folder: str) -> Iterator[str]:
+    """A new empty database: a SQLite file in `folder`, or a new PostgreSQL database."""
+    server = os.environ.get("EVENTREG_BENCH_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    from eventreg.settings import normalise_database_url
+
+    base = normalise_database_url(server).rsplit("/", 1)[0]
+    name = f"eventreg_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str, folder: str) -> str:
+    """Migrate, load the demo, create the yardstick's table; return the workshop's slug."""
+    from flask_migrate import upgrade
+
+    from eventreg import create_app
+    from eventreg.demo import load_demo
+    from eventreg.extensions import db
+    from eventreg.models import Activity, ActivityKind, ActivityStatus, utcnow
+
+    app = create_app(settings(url, folder, port=0, environ=False))
+    with app.app_context():
+        upgrade()
+        load_demo(folder, now=utcnow())
+        db.session.commit()
+        slug = db.session.scalar(
+            sa.select(Activity.slug).where(
+                Activity.kind == ActivityKind.WORKSHOP, Activity.status == ActivityStatus.PUBLISHED
+            )
+        )
+        db.session.remove()
+        db.engine.dispose()
+    engine = engine_for(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    assert slug, "the demo has no open workshop"
+    return slug
+
+
+def settings(url: str, folder: str, *, port: int, environ: bool = True) -> dict[str, str]:
+    """eventreg's settings for the benchmark, as a config dict or EVENTREG_* variables."""
+    values = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "BASE_URL": f"http://{HOST}:{port}",
+        "LOG_LEVEL": "WARNING",
+        "UPLOAD_DIR": f"{folder}/uploads",
+        "OUTBOX_DIR": f"{folder}/outbox",
+        "JOBS_SQLITE_PATH": f"{folder}/jobs.sqlite3",
+    }
+    if not environ:
+        return values
+    return {f"EVENTREG_{key}": value for key, value in values.items()}
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children (Linux /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
+                total += (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return 0.0
+    return total
+
+
+@contextmanager
+def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[int]:
+    """Serve `app` on 127.0.0.1:port with sync workers until the block ends; yields its pid."""
+    command = [
+        GUNICORN,
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "128",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    try:
+        wait_until_serving(port, process)
+        yield process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def wait_until_serving(port: int, process: subprocess.Popen[bytes]) -> None:
+    """Return once the server accepts connections; raise if it dies or takes a minute."""
+    give_up = time.monotonic() + 60
+    while time.monotonic() < give_up:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                time.sleep(1.0)  # let every worker finish importing the app
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start within a minute")
+
+
+class Browser:
+    """One client: its own connection and its own session cookie, like one person's phone."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookie = ""
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """Send one request with the session cookie; keep any new cookie."""
+        headers = {"Host": f"{HOST}:{self.port}"}
+        body = None
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            raise
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            if cookie.startswith("session="):
+                self.cookie = cookie.split(";", 1)[0]
+        if response.will_close:
+            self.connection.close()  # sync workers close; the next request reconnects
+        return response.status, response.headers, data
+
+
+@dataclass
+class Phase:
+    """What the clients of one phase measured."""
+
+    durations: list[float] = field(default_factory=list)  # seconds per unit of work
+    gets: list[float] = field(default_factory=list)
+    posts: list[float] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    server_cpu: float = 0.0  # seconds of CPU the server's processes used during the phase
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def per_second(self) -> float:
+        """Units of work per second of the phase."""
+        return len(self.durations) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def server_cpu_ms(self) -> float:
+        """Server CPU per unit of work (one submission, or one insert)."""
+        return round(1000 * self.server_cpu / len(self.durations), 2) if self.durations else 0.0
+
+
+def run_clients(count: int, work: Callable[[Browser, int, int, Phase], None], port: int) -> Phase:
+    """Run `work(browser, client, n, phase)` `count` times on each of CLIENTS threads."""
+    phase = Phase()
+    stop_at = time.monotonic() + PHASE_SECONDS
+    start = threading.Barrier(CLIENTS + 1)
+
+    def client(number: int) -> None:
+        """One client thread: `count` units of work, or until the time limit."""
+        browser = Browser(port)
+        start.wait()
+        for n in range(count):
+            if time.monotonic() > stop_at:
+                with phase.lock:
+                    phase.errors.append(f"client {number}: time limit reached")
+                return
+            try:
+                work(browser, number, n, phase)
+            except Exception as error:  # counted, and the run goes on
+                with phase.lock:
+                    phase.errors.append(f"client {number}: {type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=max(1.0, stop_at - time.monotonic() + 30))
+    phase.elapsed = time.perf_counter() - began
+    return phase
+
+
+def insert_once(browser: Browser, client: int, n: int, phase: Phase) -> None:
+    """One POST to the bare endpoint."""
+    began = time.perf_counter()
+    status, _headers, _body = browser.request("POST", "/rows", {"payload": f"c{client}-{n}"})
+    took = time.perf_counter() - began
+    if status != 201:
+        raise RuntimeError(f"insert answered {status}")
+    with phase.lock:
+        phase.durations.append(took)
+
+
+def submitter(slug: str, organisation_type: str) -> Callable[[Browser, int, int, Phase], None]:
+    """One complete submission: the form page, then the filled-in form."""
+    path = f"/activities/{slug}/apply"
+
+    def submit_once(browser: Browser, client: int, n: int, phase: Phase) -> None:
+        """GET the form, POST it filled in, expect the confirmation redirect."""
+        began = time.perf_counter()
+        status, _headers, page = browser.request("GET", path)
+        fetched = time.perf_counter()
+        csrf, key = CSRF.search(page), KEY.search(page)
+        if status != 200 or csrf is None or key is None:
+            raise RuntimeError(f"form page answered {status}")
+        email = f"bench.{client}.{n}@example.net"
+        status, headers, _body = browser.request(
+            "POST",
+            path,
+            {
+                "csrf_token": csrf.group(1).decode(),
+                "submission_key": key.group(1).decode(),
+                "title": "Ms",
+                "given_names": "Amina",
+                "family_name": f"Bench {client}-{n}",
+                "gender": "female",
+                "nationality": "NP",
+                "country": "NP",
+                "email": email,
+                "email_confirm": email,
+                "phone": "+977 1 441 2345",
+                "language": "en",
+                "organisation": "General Federation of Nepalese Trade Unions",
+                "organisation_type": organisation_type,
+                "position": "Education officer",
+                "proficiency": "advanced",
+                "motivation": "I train shop stewards who negotiate with municipalities.",
+                "expectations": "Tools for partnerships on water and waste collection.",
+                "payment_source": "employer",
+                "dietary_needs": "Vegetarian",
+                "consent": "y",
+            },
+        )
+        done = time.perf_counter()
+        location = headers.get("Location", "")
+        if status not in (302, 303) or not CONFIRMATION.match(location):
+            raise RuntimeError(f"submission answered {status} {location!r}")
+        with phase.lock:
+            phase.durations.append(done - began)
+            phase.gets.append(fetched - began)
+            phase.posts.append(done - fetched)
+            phase.tokens.append(location.split("/")[2])
+
+    return submit_once
+
+
+def p95_ms(durations: list[float]) -> float:
+    """The 95th percentile of durations in seconds, in milliseconds."""
+    if len(durations) < 20:
+        return float("nan")
+    return round(statistics.quantiles(durations, n=20)[-1] * 1000, 1)
+
+
+def check(url: str, phase: Phase) -> dict[str, int]:
+    """None lost, no duplicates, every acknowledgement queued."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text(
+                "SELECT a.token, a.number, a.reference, a.email FROM applications a"
+                " WHERE a.email LIKE 'bench.%@example.net'"
+            )
+        ).all()
+        acknowledged = connection.scalar(
+            sa.text(
+                "SELECT count(DISTINCT o.application_id) FROM email_outbox o"
+                " JOIN applications a ON a.id = o.application_id"
+                " WHERE o.template = 'application_received' AND a.email LIKE 'bench.%@example.net'"
+            )
+        )
+        attachments = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM outbox_attachments t JOIN email_outbox o ON o.id = t.email_id"
+                " JOIN applications a ON a.id = o.application_id"
+                " WHERE o.template = 'application_received' AND a.email LIKE 'bench.%@example.net'"
+            )
+        )
+    engine.dispose()
+    tokens = {row.token for row in stored}
+    figures = {
+        "submitted": len(phase.tokens),
+        "stored": len(stored),
+        "lost": len(set(phase.tokens) - tokens),
+        "duplicate_numbers": len(stored) - len({row.number for row in stored}),
+        "duplicate_emails": len(stored) - len({row.email for row in stored}),
+        "acknowledgements_queued": int(acknowledged or 0),
+        "calendars_attached": int(attachments or 0),
+    }
+    assert figures["lost"] == 0, figures
+    assert figures["stored"] == figures["submitted"], figures
+    assert figures["duplicate_numbers"] == 0 and figures["duplicate_emails"] == 0, figures
+    assert figures["acknowledgements_queued"] == figures["stored"], figures
+    return figures
+
+
+def main() -> None:
+    """Build the database, run both phases, check the data, report."""
+    with tempfile.TemporaryDirectory(prefix="eventreg-bench-apply-") as folder:
+        with fresh_database(folder) as url:
+            slug = prepare(url, folder)
+            from eventreg.services.applications import OTHER_ORGANISATION_TYPE
+
+            port = free_port()
+            with gunicorn(
+                "bench.insert_app:create_app()", port, {"BENCH_DATABASE_URL": url}
+            ) as pid:
+                warm = Browser(port)
+                for n in range(WORKERS * 4):
+                    warm.request("POST", "/rows", {"payload": f"warm-up {n}"})
+                cpu = server_cpu_seconds(pid)
+                bare = run_clients(INSERTS_PER_CLIENT, insert_once, port)
+                bare.server_cpu = server_cpu_seconds(pid) - cpu
+
+            port = free_port()
+            with gunicorn("eventreg:create_app()", port, settings(url, folder, port=port)) as pid:
+                warm = Browser(port)
+                for _ in range(WORKERS * 4):
+                    warm.request("GET", f"/activities/{slug}/apply")
+                cpu = server_cpu_seconds(pid)
+                applying = run_clients(
+                    SUBMISSIONS_PER_CLIENT, submitter(slug, OTHER_ORGANISATION_TYPE), port
+                )
+                applying.server_cpu = server_cpu_seconds(pid) - cpu
+            if applying.errors or bare.errors:
+                for error in (bare.errors + applying.errors)[:10]:
+                    print("error:", error, file=sys.stderr)
+            verified = check(url, applying)
+            database = "postgresql" if url.startswith("postgresql") else "sqlite"
+
+    figures: dict[str, float | int | str] = {
+        "database": database,
+        "workers": WORKERS,
+        "clients": CLIENTS,
+        "submissions": len(applying.durations),
+        "submissions_per_s": round(applying.per_second, 1),
+        "p95_ms": p95_ms(applying.durations),
+        "form_get_p95_ms": p95_ms(applying.gets),
+        "form_post_p95_ms": p95_ms(applying.posts),
+        "bare_inserts": len(bare.durations),
+        "bare_inserts_per_s": round(bare.per_second, 1),
+        "bare_p95_ms": p95_ms(bare.durations),
+        "server_cpu_ms_per_submission": applying.server_cpu_ms,
+        "server_cpu_ms_per_bare_insert": bare.server_cpu_ms,
+        "phase_seconds": round(applying.elapsed, 1),
+        "errors": len(applying.errors) + len(bare.errors),
+        **verified,
+        "ratio": round(applying.per_second / bare.per_second, 3) if bare.per_second else 0.0,
+    }
+    name = "apply" if database == "sqlite" else "apply_postgresql"
+    report(name, figures)
+
+
+if __name__ == "__main__":
+    main()
