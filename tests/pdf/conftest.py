@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -63,6 +63,8 @@ def workshop(make_activity, factories) -> Activity:
     """A published five-session workshop with a module, contacts and two signatories."""
     activity = make_activity(
         title="Multi-stakeholder partnerships",
+        # 09:00 in Rome: sessions four hours apart stay on the same day whatever the clock says.
+        starts_at=datetime(2027, 7, 12, 7, 0, tzinfo=UTC),
         certificate_threshold=80,
         certificate_signatories=[
             {"name": "Valter Nebuloni", "title": "Activity manager"},
