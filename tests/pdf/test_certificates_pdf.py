@@ -195,3 +195,24 @@ def test_without_pypdf_files_are_cut_with_weasyprint(workshop, participant):
     document = _certificate_document(workshop, [certificate], title="t")
     (data,) = list(_copy_pages(document, [[0]], ["Certificate Alone"]))
     assert "Alone" in pdf_text(data)
+
+
+def test_a_logo_a_long_title_and_a_wrapped_name_still_fit_one_page(app, workshop, participant):
+    from pathlib import Path
+
+    from PIL import Image
+
+    folder = Path(app.instance_path) / "test-certificate-logos"
+    folder.mkdir(exist_ok=True)
+    Image.new("RGB", (300, 120), "navy").save(folder / "logo.png")
+    try:
+        workshop.logo_path = "test-certificate-logos/logo.png"
+        workshop.title = "Occupational safety and health in the informal economy: " * 2
+        participant(workshop, given_names="Maria de los Ángeles", family_name="F" * 60)
+        (certificate,) = issue_certificates(workshop, by=None)
+        reader = PdfReader(io.BytesIO(certificate_pdf(certificate)))
+        assert len(reader.pages) == 1
+        assert len(reader.pages[0]["/Resources"]["/XObject"]) == 2  # the logo and the QR code
+    finally:
+        (folder / "logo.png").unlink()
+        folder.rmdir()
