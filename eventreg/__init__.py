@@ -62,9 +62,10 @@ def create_app(
 
     app.register_blueprint(trainer_bp)
 
-    from . import errors
+    from . import errors, ratelimits
 
     errors.init_app(app)
+    ratelimits.init_app(app)
 
     from . import batches, cli  # noqa: F401  (batches registers the job kinds)
 

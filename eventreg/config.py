@@ -51,6 +51,12 @@ MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 LOG_LEVEL = "INFO"
 
+# Rate limits (see eventreg/ratelimits.py): switch off only for benchmarks; override one
+# with RATE_LIMITS = {"public.apply": "60 per minute"}. Behind a reverse proxy, set
+# TRUSTED_PROXIES to how many proxies add X-Forwarded-For.
+RATELIMIT_ENABLED = True
+TRUSTED_PROXIES = 0
+
 # Applying: a CV must be a PDF of at most this size (below MAX_CONTENT_LENGTH, which also
 # carries the rest of the form).
 CV_MAX_BYTES = 4 * 1024 * 1024

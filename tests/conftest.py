@@ -57,6 +57,8 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         "OUTBOX_DIR": str(tmp_root / "outbox"),
         "MAIL_SERVER": None,
         "JOBS_BACKEND": "sqlite",
+        # Tests sign in and apply many times from one address; tests/security turn it on.
+        "RATELIMIT_ENABLED": False,
         "JOBS_SQLITE_PATH": str(tmp_root / "jobs-queue.sqlite3"),
         "JOBS_RESULTS_DIR": str(tmp_root / "job-results"),
     }

@@ -1,0 +1,43 @@
+"""Rate limits on the doors people knock at: sign-in, password reset, the public forms.
+
+Limits count POSTs per client address, in memory by default and in Redis when REDIS_URL is
+set (so several web nodes share one count). Behind a reverse proxy, set TRUSTED_PROXIES to
+the number of proxies so the client's own address is the one counted.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+limiter = Limiter(key_func=get_remote_address)
+
+# endpoint -> limit, for POST requests; each can be changed in RATE_LIMITS.
+DEFAULT_LIMITS = {
+    "auth.sign_in": "10 per minute; 60 per hour",
+    "auth.reset_request": "5 per minute; 20 per hour",
+    "public.apply": "20 per minute; 200 per hour",
+    "public.resend_link": "5 per minute; 30 per hour",
+    "public.evaluate": "20 per minute",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Attach the limiter and wrap the limited views; call after the blueprints exist."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    limits = {**DEFAULT_LIMITS, **(app.config.get("RATE_LIMITS") or {})}
+    for endpoint, limit in limits.items():
+        view = app.view_functions.get(endpoint)
+        if view is not None and limit:
+            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
