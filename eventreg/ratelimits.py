@@ -40,4 +40,4 @@ def init_app(app: Flask) -> None:
     for endpoint, limit in limits.items():
         view = app.view_functions.get(endpoint)
         if view is not None and limit:
-            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)
+            app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(view)  # type: ignore[assignment]
