@@ -112,3 +112,10 @@ def test_the_activity_logo_is_printed_from_the_instance_folder(app, make_activit
 
 def test_one_font_configuration_serves_the_whole_process(app):
     assert font_configuration() is font_configuration()
+
+
+def test_data_uris_are_decoded_in_memory():
+    from eventreg.pdf.render import decode_data_uri
+
+    assert decode_data_uri("data:image/png;base64,iVBORw==") == ("image/png", b"\x89PNG")
+    assert decode_data_uri("data:,a%20b") == ("text/plain", b"a b")
