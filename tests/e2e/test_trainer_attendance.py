@@ -75,7 +75,7 @@ def test_attendance_leads_to_a_certificate_anyone_can_verify(
     )
     first = factories.session(activity, title="Day 1", starts_at=now - timedelta(days=3))
     factories.session(activity, title="Day 2", starts_at=now - timedelta(days=2))
-    person = make_application(
+    make_application(
         activity,
         given_names="Sita",
         family_name="Shrestha",
