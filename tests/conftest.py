@@ -200,3 +200,17 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Say loudly what did not run: a green run that skipped the browser proves less."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else "skipped"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.section("SKIPPED TESTS", sep="!", red=True, bold=True)
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.line(f"{count} test(s) did not run: {reason}", red=True, bold=True)
