@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -16,7 +17,33 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         return render_template("errors/error.html", error=error, code=code), code
 
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> tuple[str, int]:
+        # A lost connection (the database restarting, a failover) is temporary: say so.
+        # The pool checks connections before use, so the next request reconnects.
+        db.session.rollback()
+        if error.connection_invalidated or _is_disconnect(error):
+            app.logger.warning("database unavailable: %s", error.orig)
+            return render_template("errors/error.html", error=None, code=503), 503
+        app.logger.exception("database error")
+        return render_template("errors/error.html", error=None, code=500), 500
+
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
         db.session.rollback()
         return render_template("errors/error.html", error=None, code=500), 500
+
+
+def _is_disconnect(error: DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    return any(
+        word in text
+        for word in (
+            "terminating connection",
+            "server closed",
+            "connection refused",
+            "could not connect",
+            "connection is closed",
+            "the database system is",
+        )
+    )
