@@ -48,9 +48,12 @@ lint: install
 	$(BIN)/ruff format --check eventreg tests
 	$(BIN)/mypy eventreg
 
-bench: install
+# Each benchmark measures its own baseline in the same run and writes bench/results/NAME.json.
+BENCHES := mail apply review pdf
+bench: system-packages install
 	@mkdir -p bench/results
-	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@set -e; for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py; done
+	@$(BIN)/python bench/table.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
