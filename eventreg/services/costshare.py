@@ -96,7 +96,13 @@ def budget(activity: Activity) -> Budget:
         )
         .select_from(CostShareGrant)
         .join(Application, Application.id == CostShareGrant.application_id)
-        .where(Application.activity_id == activity.id)
+        # Reached through the activity's fee components, so that the database starts from
+        # the few grants rather than from every application of the activity.
+        .where(
+            CostShareGrant.fee_component_id.in_(
+                sa.select(FeeComponent.id).where(FeeComponent.activity_id == activity.id)
+            )
+        )
     ).one()
     granted, committed, released, cost_shared = (int(value or 0) for value in row)
     return Budget(
