@@ -40,7 +40,7 @@ from ..models import (
     StaffUser,
 )
 from . import decisions, messages
-from .applications import change_status, lock_activity
+from .applications import TRANSITIONS, change_status, lock_activity
 from .decisions import PlacesFull
 from .errors import DomainError
 from .messages import Letter
@@ -174,6 +174,12 @@ def edited(decision: Decision, letter: Letter | None) -> Letter | None:
     if letter.normalised() == default_letter(decision).normalised():
         return None
     return letter
+
+
+def possible_decisions(application: Application) -> list[Decision]:
+    """The decisions the transition table allows for the application as it stands."""
+    allowed = TRANSITIONS[application.status]
+    return [decision for decision in Decision if TARGET[decision] in allowed]
 
 
 def places_left(activity: Activity) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -377,7 +378,9 @@ class GrantForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     amount = MoneyField("Amount", validators=[InputRequired("Give the amount received.")])
-    received_on = DateField("Received on", validators=[InputRequired("Give the date.")])
+    received_on = DateField(
+        "Received on", default=date.today, validators=[InputRequired("Give the date.")]
+    )
     method = SelectField("Method", choices=_readable(PaymentMethod))
     note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
 

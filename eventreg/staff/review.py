@@ -81,7 +81,7 @@ def application(application_id: int) -> str:
         history=review.history(found),
         notes=review.notes(found),
         note_form=NoteForm(),
-        decisions=list(selection.Decision),
+        decisions=selection.possible_decisions(found),
         payment_status=payments.status_of(found),
     )
 

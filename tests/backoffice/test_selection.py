@@ -227,3 +227,16 @@ def test_a_rolled_back_withdrawal_offers_nothing(db, make_activity, make_applica
     db.session.rollback()
     db.session.commit()
     assert db.session.get(Application, waiting.id).status == Status.WAITLISTED
+
+
+def test_the_decisions_offered_follow_the_transition_table(db, workshop, make_application):
+    assert selection.possible_decisions(make_application(workshop)) == list(Decision)
+    accepted = make_application(workshop, status=Status.ACCEPTED)
+    assert selection.possible_decisions(accepted) == [Decision.CANCEL]
+    waiting = make_application(workshop, status=Status.WAITLISTED)
+    assert selection.possible_decisions(waiting) == [
+        Decision.ACCEPT,
+        Decision.REJECT,
+        Decision.CANCEL,
+    ]
+    assert selection.possible_decisions(make_application(workshop, status=Status.DECLINED)) == []
