@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -115,7 +116,7 @@ def prepare(url: str, folder: str) -> str:
     return slug
 
 
-def settings(url: str, folder: str, *, port: int, environ: bool = True) -> dict[str, str]:
+def settings(url: str, folder: str, *, port: int, environ: bool = True) -> dict[str, Any]:
     """eventreg's settings for the benchmark, as a config dict or EVENTREG_* variables."""
     values = {
         "DATABASE_URL": url,
