@@ -11,15 +11,14 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import (
     Activity,
-    ActivitySession,
     Application,
     ApplicationStatus,
-    Attendance,
     Certificate,
     StaffUser,
     utcnow,
 )
-from . import audit
+from . import attendance, audit
+from .applications import lock_activity
 from .errors import DomainError
 
 # Only people who took part can have a certificate.
@@ -38,29 +37,10 @@ class CertificateRevoked(DomainError):
     """A revoked certificate is not printed again."""
 
 
-def _session_count(activity_id: int) -> int:
-    count = db.session.scalar(
-        sa.select(sa.func.count(ActivitySession.id)).where(
-            ActivitySession.activity_id == activity_id
-        )
-    )
-    return int(count or 0)
-
-
-def _attended_counts(activity_id: int) -> dict[int, int]:
-    """Sessions of the activity each of its applicants was marked present at."""
-    rows = db.session.execute(
-        sa.select(Attendance.application_id, sa.func.count(Attendance.id))
-        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-        .where(ActivitySession.activity_id == activity_id, Attendance.present.is_(True))
-        .group_by(Attendance.application_id)
-    )
-    return {application_id: int(count) for application_id, count in rows}
-
-
-def _percent(attended: int, sessions: int) -> Fraction:
-    # A Fraction, not a float: 4 of 5 is exactly 80, and 0.29 * 100 is not 28.999...
-    return Fraction(100 * attended, sessions) if sessions else Fraction(0)
+# Attendance is counted in one place: the attendance service.
+_session_count = attendance.session_count
+_attended_counts = attendance.attended_counts
+_percent = attendance.percent
 
 
 def _eligible(application: Application, percent: Fraction, threshold: int) -> bool:
@@ -118,8 +98,11 @@ def issue_certificates(activity: Activity, *, by: StaffUser | None) -> list[Cert
     """Create a certificate for each eligible participant who has none; returns the new ones.
 
     Participants whose certificate was revoked get no new one. Each issue is audited; `by`
-    None means the command line. Flushes, never commits.
+    None means the command line. Takes the activity's row lock first, so two staff issuing
+    at the same moment cannot both create one for the same participant. Flushes, never
+    commits.
     """
+    lock_activity(activity.id)
     issued = []
     for application in eligible_without_certificate(activity):
         certificate = Certificate(
