@@ -177,8 +177,16 @@ def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(client, db, works
     assert response.status_code == 422
     assert "not a PDF" in field_error(response.text, "cv")
     assert 'value="Amina"' in response.text
+    assert "Please attach it again" not in response.text  # the file itself was refused
     assert counts(db) == (0, 0)
     assert not uploads.exists() or not list(uploads.rglob("*"))
+
+
+def test_a_good_cv_sent_with_a_mistake_elsewhere_is_asked_for_again(client, db, workshop):
+    response = submit(client, workshop, cv=(io.BytesIO(PDF), "cv.pdf"), phone="12")
+    assert response.status_code == 422
+    assert "Please attach it again" in response.text
+    assert counts(db) == (0, 0)
 
 
 def test_a_cv_over_the_limit_gets_an_inline_message(client, db, workshop):

@@ -134,7 +134,9 @@ def test_an_offer_cannot_be_confirmed_after_its_date(client, db, applied, make_s
     application = only_application(db)
     late = applications.response_deadline(application) + timedelta(seconds=1)
     monkeypatch.setattr(applications, "clock", lambda: late)
-    assert "Yes, I will take part" not in client.get(f"/my/{applied}").text
+    page_after = client.get(f"/my/{applied}").text
+    assert "Yes, I will take part" not in page_after
+    assert "The date to answer has passed" in page_after
     client.post(f"/my/{applied}/confirm", data={"csrf_token": csrf_token_from(page)})
     assert "The date to answer the offer has passed" in client.get(f"/my/{applied}").text
     assert only_application(db).status == ApplicationStatus.ACCEPTED
