@@ -28,23 +28,33 @@ def test_private_pages_are_not_cached_and_send_no_referrer(client, applied, path
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_a_forged_link_finds_nothing(client, applied):
+def test_a_forged_link_finds_nothing_and_changes_nothing(client, db, applied):
+    page = client.get(f"/my/{applied}/withdraw")
+    before = counts(db)
     for token in (secrets.token_urlsafe(32), applied[:-1], "1"):
         response = client.get(f"/my/{token}")
         assert response.status_code == 404
         assert response.headers["Referrer-Policy"] == "no-referrer"
+        forged = client.post(
+            f"/my/{token}/withdraw", data={"csrf_token": csrf_token_from(page.text)}
+        )
+        assert forged.status_code == 404
+    assert counts(db) == before
+    assert only_application(db).status == ApplicationStatus.SUBMITTED
 
 
 def test_a_revoked_link_stops_working_for_pages_and_actions(client, db, applied):
     page = client.get(f"/my/{applied}/withdraw")
     applications.revoke_link(only_application(db))
     db.session.commit()
+    before = counts(db)
     assert client.get(f"/my/{applied}").status_code == 404
     response = client.post(
         f"/my/{applied}/withdraw", data={"csrf_token": csrf_token_from(page.text)}
     )
     assert response.status_code == 404
     assert only_application(db).status == ApplicationStatus.SUBMITTED
+    assert counts(db) == before
 
 
 def test_an_action_without_csrf_token_changes_nothing(client, db, applied):
