@@ -12,8 +12,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-limiter = Limiter(key_func=get_remote_address)
-
 # endpoint -> limit, for POST requests; each can be changed in RATE_LIMITS.
 DEFAULT_LIMITS = {
     "auth.sign_in": "10 per minute; 60 per hour",
@@ -35,7 +33,9 @@ def init_app(app: Flask) -> None:
     if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    # One limiter per app: a shared one would carry one app's settings into another's.
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["eventreg_limiter"] = limiter  # Flask-Limiter holds it only weakly
     limits = {**DEFAULT_LIMITS, **(app.config.get("RATE_LIMITS") or {})}
     for endpoint, limit in limits.items():
         view = app.view_functions.get(endpoint)
