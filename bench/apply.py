@@ -405,6 +405,7 @@ def check(url: str, phase: Phase) -> dict[str, int]:
 
 def main() -> None:
     """Build the database, run both phases, check the data, report."""
+    load_at_start = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     with tempfile.TemporaryDirectory(prefix="eventreg-bench-apply-") as folder:
         with fresh_database(folder) as url:
             slug = prepare(url, folder)
@@ -452,6 +453,7 @@ def main() -> None:
         "server_cpu_ms_per_submission": applying.server_cpu_ms,
         "server_cpu_ms_per_bare_insert": bare.server_cpu_ms,
         "phase_seconds": round(applying.elapsed, 1),
+        "load_average_at_start": round(load_at_start, 2),
         "errors": len(applying.errors) + len(bare.errors),
         **verified,
         "ratio": round(applying.per_second / bare.per_second, 3) if bare.per_second else 0.0,
