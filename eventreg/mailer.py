@@ -105,7 +105,7 @@ def build_message(email: OutgoingEmail, *, sender: str, domain: str) -> bytes:
                 "Content-Disposition", "attachment", filename=_filename(attachment.filename)
             )
             message.attach(part)
-    message["Subject"] = _header(email.subject)
+    message["Subject"] = _header(email.subject, "Subject")  # type: ignore[assignment]
     message["From"] = _address("", sender)
     message["To"] = _address(email.to_name, email.to_address)
     if email.reply_to:
@@ -121,10 +121,14 @@ def build_message(email: OutgoingEmail, *, sender: str, domain: str) -> bytes:
 SMTP_COMPAT = compat32.clone(linesep="\r\n")
 
 
-def _header(value: str) -> str:
-    """A header value with no line breaks; non-ASCII text encoded as RFC 2047 words."""
+def _header(value: str, name: str) -> str | Header:
+    """A header value with no line breaks; non-ASCII text as RFC 2047 words.
+
+    A Header object, not its encoded string: compat32 then folds the encoded words after
+    the header's name instead of breaking the line right after "Subject:".
+    """
     flat = " ".join(value.split())
-    return flat if flat.isascii() else Header(flat, "utf-8").encode()
+    return flat if flat.isascii() else Header(flat, "utf-8", header_name=name)
 
 
 def _address(name: str, address: str) -> str:

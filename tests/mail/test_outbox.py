@@ -261,3 +261,12 @@ def test_the_worker_command_drains_the_outbox_and_reports(app, db, smtp, worksho
     assert "sent 1" in result.output
     assert f"SMTP 127.0.0.1:{smtp.port}" in result.output
     assert len(smtp.to("cli@example.net")) == 1
+
+
+def test_a_subject_in_french_arrives_exactly_as_written(db, smtp, deliver, workshop):
+    subject = "Candidature reçue : Partenariats multi-acteurs pour les services locaux (A901357-0042)"
+    queue_email("message", activity=workshop, to="fr@example.net", subject=subject, body="Merci")
+    db.session.commit()
+    deliver()
+    [received] = smtp.to("fr@example.net")
+    assert received.message["Subject"] == subject
