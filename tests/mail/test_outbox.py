@@ -264,7 +264,7 @@ def test_the_worker_command_drains_the_outbox_and_reports(app, db, smtp, worksho
 
 
 def test_a_subject_in_french_arrives_exactly_as_written(db, smtp, deliver, workshop):
-    subject = "Candidature reçue : Partenariats multi-acteurs pour les services locaux (A901357-0042)"
+    subject = "Candidature reçue : Partenariats multi-acteurs pour les services (A901357-0042)"
     queue_email("message", activity=workshop, to="fr@example.net", subject=subject, body="Merci")
     db.session.commit()
     deliver()
