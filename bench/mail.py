@@ -38,11 +38,13 @@ def free_port() -> int:
 
 def serve_smtp(port: int, received: Any, ready: Any, tls_files: tuple[str, str] | None) -> None:
     """The sink: counts what it accepts. Runs in its own process."""
+    import logging
     import ssl
     import warnings
 
-    # aiosmtpd warns about its own internals on every AUTH; not ours to fix.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    # aiosmtpd complains about its own internals on every AUTH; not ours to fix.
+    warnings.simplefilter("ignore")
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
 
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
