@@ -216,3 +216,13 @@ def test_a_logo_a_long_title_and_a_wrapped_name_still_fit_one_page(app, workshop
     finally:
         (folder / "logo.png").unlink()
         folder.rmdir()
+
+
+def test_a_venue_typed_on_two_lines_prints_on_one(workshop, participant):
+    workshop.venue = "Training centre\nKathmandu"
+    participant(workshop)
+    (certificate,) = issue_certificates(workshop, by=None)
+    lines = pdf_text(certificate_pdf(certificate)).splitlines()
+    assert "held at Training centre Kathmandu" in "\n".join(lines)
+    # The code and the verification address stay on lines of their own.
+    assert certificate.code in lines
