@@ -7,7 +7,7 @@ or not at all, and a mail server that is down delays mail without losing it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -44,6 +44,8 @@ def queue_email(
     language: str | None = None,
     attachments: Iterable[Attachment] = (),
     reply_to: str | None = None,
+    contacts: Sequence[Any] | None = None,
+    amount_due: int | None = None,
     **context: Any,
 ) -> EmailOutbox:
     """Render `templates/email/[<lang>/]<template>.txt` (+ `.html`) and add it to the outbox.
@@ -52,6 +54,8 @@ def queue_email(
     application, `base_url`, `amount_due` and anything passed as keyword context. The
     applicant's language is used when a translation exists, else English. Refuses (raises
     EmailTemplateMissing) an unknown template, so a typo cannot silently drop an email.
+    A caller that already knows the activity's `contacts` (anything with role, name,
+    email and phone) or the application's `amount_due` may pass them, sparing the queries.
     """
     if application is not None:
         activity = activity or application.activity
@@ -63,11 +67,14 @@ def queue_email(
         "base_url": current_app.config["BASE_URL"].rstrip("/"),
         "organiser": (activity.organiser_name if activity else "")
         or current_app.config["ORGANISER_NAME"],
-        "contacts": activity.contacts if activity else [],
         **context,
     }
+    if contacts is None:
+        contacts = activity.contacts if activity else []
+    values["contacts"] = contacts
     if application is not None:
-        values["amount_due"] = money(application.amount_due, application.activity.currency)
+        due = application.amount_due if amount_due is None else amount_due
+        values["amount_due"] = money(due, application.activity.currency)
     if activity is not None:
         values["dates"] = date_range(activity.start_date, activity.end_date)
 
@@ -77,7 +84,7 @@ def queue_email(
         template=template,
         to_address=to,
         to_name=to_name,
-        reply_to=reply_to if reply_to is not None else _reply_to(activity),
+        reply_to=reply_to if reply_to is not None else _reply_to(contacts),
         subject=subject,
         body_text=text,
         body_html=html,
@@ -120,11 +127,9 @@ def _render_html(template: str, language: str, values: Mapping[str, Any]) -> str
         return ""
 
 
-def _reply_to(activity: Activity | None) -> str:
+def _reply_to(contacts: Sequence[Any]) -> str:
     """The activity's course assistant if it lists one, else its first contact with an email."""
-    if activity is None:
-        return ""
-    with_email = [c for c in activity.contacts if c.email]
+    with_email = [c for c in contacts if c.email]
     for contact in with_email:
         if "assistant" in contact.role.lower():
             return contact.email

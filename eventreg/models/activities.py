@@ -70,6 +70,17 @@ session_trainers = sa.Table(
 )
 
 
+def call_is_open(
+    status: ActivityStatus, opens_at: datetime | None, deadline_at: datetime, at: datetime
+) -> bool:
+    """Whether an activity with this status and call accepts an application at `at`."""
+    if status != ActivityStatus.PUBLISHED:
+        return False
+    if opens_at is not None and at < opens_at:
+        return False
+    return at <= deadline_at
+
+
 class Activity(Model):
     """One workshop, course, ToT series, webinar, congress session or exchange visit."""
 
@@ -193,11 +204,7 @@ class Activity(Model):
 
     def is_open_for_applications(self, at: datetime) -> bool:
         """Whether the public form accepts a submission at this moment."""
-        if self.status != ActivityStatus.PUBLISHED:
-            return False
-        if self.opens_at is not None and at < self.opens_at:
-            return False
-        return at <= self.deadline_at
+        return call_is_open(self.status, self.opens_at, self.deadline_at, at)
 
     def audience(self, tier: AudienceTier) -> list[AudienceGroup]:
         return [group for group in self.audience_groups if group.tier == tier]

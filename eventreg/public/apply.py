@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -15,6 +15,7 @@ from ..services import applications
 from ..services.applications import ApplicationsClosed, Outcome
 from ..services.errors import DomainError
 from . import bp
+from .formpage import Call, blank_form_page, call_facts, find_call
 from .forms import ResendLinkForm, application_form, show_error
 
 Page = str | tuple[str, int] | Response
@@ -30,40 +31,59 @@ def visible_or_404(slug: str) -> Activity:
 
 @bp.route("/activities/<slug>/apply", methods=["GET", "POST"])
 def apply(slug: str) -> Page:
-    """The application form: shown while the call is open, sent to submit_application."""
-    activity = visible_or_404(slug)
+    """The application form: shown while the call is open, sent to submit_application.
+
+    The blank form comes prepared (see formpage); a submission is checked against the
+    facts prepared with it, and the activity is loaded only under its lock.
+    """
+    call = find_call(slug)
+    if call is None:
+        abort(404)
     now = applications.clock()
-    form = application_form(activity)
     if request.method == "GET":
-        if not activity.is_open_for_applications(now):
-            return render_template("public/apply_closed.html", activity=activity, now=now)
+        if not call.is_open(now):
+            return render_template("public/apply_closed.html", activity=load(call), now=now)
+        if not session.get("_flashes"):
+            return blank_form_page(call, now)
+        form = application_form(call_facts(call))
         form.submission_key.data = applications.new_submission_key()
-    elif form.validate():
-        try:
-            submission = applications.submit_application(
-                activity,
-                answers=form.answers(),
-                submission_key=form.submission_key.data,
-                consent=form.consent.data,
-                cv=form.uploaded_cv(),
-                now=now,
-            )
-        except ApplicationsClosed as error:
-            db.session.rollback()
-            return closed(activity, now, str(error))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            token = submission.application.token
-            db.session.commit()
-            if submission.outcome == Outcome.ALREADY_APPLIED:
-                return redirect(url_for(".link_sent", slug=slug, already="1"))
-            return redirect(url_for(".confirmation", token=token))
-    elif not activity.is_open_for_applications(now):
-        return closed(activity, now, applications.closed_message(activity, now))
+    else:
+        facts = call_facts(call)
+        form = application_form(facts)
+        if form.validate():
+            try:
+                submission = applications.submit_application(
+                    call.id,
+                    facts=facts,
+                    answers=form.answers(),
+                    submission_key=form.submission_key.data,
+                    consent=form.consent.data,
+                    cv=form.uploaded_cv(),
+                    now=now,
+                )
+            except ApplicationsClosed as error:
+                db.session.rollback()
+                return closed(load(call), now, str(error))
+            except DomainError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                token = submission.application.token
+                db.session.commit()
+                if submission.outcome == Outcome.ALREADY_APPLIED:
+                    return redirect(url_for(".link_sent", slug=slug, already="1"))
+                return redirect(url_for(".confirmation", token=token))
+        elif not call.is_open(now):
+            activity = load(call)
+            return closed(activity, now, applications.closed_message(activity, now))
     status = 422 if form.errors else 200
-    return render_template("public/apply.html", activity=activity, form=form, now=now), status
+    page = render_template("public/apply.html", activity=load(call), form=form, now=now)
+    return page, status
+
+
+def load(call: Call) -> Activity:
+    """The whole activity behind a call."""
+    return db.session.get_one(Activity, call.id)
 
 
 def closed(activity: Activity, now: datetime, message: str) -> tuple[str, int]:

@@ -35,9 +35,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..formatting import language_name
-from ..models import Activity, AudienceTier, Gender, PaymentSource
+from ..models import AudienceTier, Gender, PaymentSource
 from ..services import applications
-from ..services.applications import Answers, UploadedCV
+from ..services.applications import Answers, CallFacts, UploadedCV
 from ..services.errors import DomainError
 
 
@@ -344,7 +344,7 @@ class ApplicationForm(FlaskForm):
 
 
 def application_form(
-    activity: Activity, *, correcting: bool = False, data: dict[str, Any] | None = None
+    facts: CallFacts, *, correcting: bool = False, data: dict[str, Any] | None = None
 ) -> ApplicationForm:
     """The application form for one activity: its languages, audience and fee.
 
@@ -352,29 +352,30 @@ def application_form(
     one-time key. `data` prefills it (ignored when the request carries a submission).
     """
     form = ApplicationForm(data=data)
-    languages = activity.languages or ["en"]
+    languages = facts.languages
     form.language.choices = options(*((code, language_name(code)) for code in languages))
     if form.language.data is None:
         form.language.data = languages[0]
     form.organisation_type.choices = [
         *options(("", "Choose a type")),
         *options(
-            *((g.name, g.name) for g in activity.audience(AudienceTier.PRIMARY)),
+            *((name, name) for name in facts.audience_of(AudienceTier.PRIMARY)),
             group="Primarily addressed to",
         ),
         *options(
-            *((g.name, g.name) for g in activity.audience(AudienceTier.ALSO)), group="Also open to"
+            *((name, name) for name in facts.audience_of(AudienceTier.ALSO)),
+            group="Also open to",
         ),
         *options((OTHER, OTHER), group="Other"),
     ]
     form.proficiency.label.text = (
-        f"Your command of {language_name(activity.working_language)}, "
+        f"Your command of {language_name(facts.working_language)}, "
         "the working language of the activity"
     )
-    if activity.fee_total == 0:
+    if facts.fee_total == 0:
         del form.payment_source
         del form.sponsor_name
-    if not applications.offers_costsharing(activity):
+    if not facts.costsharing:
         for name in (
             "costshare_requested",
             "costshare_component_ids",
@@ -384,7 +385,7 @@ def application_form(
             delattr(form, name)
     else:
         form.costshare_component_ids.choices = options(
-            *((str(component.id), component.name) for component in activity.fee_components)
+            *((str(component_id), name) for component_id, name in facts.fee_components)
         )
     if correcting:
         del form.consent

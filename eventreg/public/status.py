@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..models import Application
 from ..services import applications
-from ..services.applications import Answers
+from ..services.applications import Answers, CallFacts
 from ..services.errors import DomainError
 from . import bp
 from .forms import ActionForm, ReasonForm, application_form, prefill, show_error
@@ -89,7 +89,9 @@ def correct(token: str) -> Page:
     if not applications.can_correct(application, now):
         flash("Your application can no longer be corrected here.", "error")
         return redirect(url_for(".status", token=token))
-    form = application_form(activity, correcting=True, data=prefill(Answers.of(application)))
+    form = application_form(
+        CallFacts.of(activity), correcting=True, data=prefill(Answers.of(application))
+    )
     if form.validate_on_submit():
         try:
             changed = applications.correct_application(

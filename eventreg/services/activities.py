@@ -22,6 +22,7 @@ from ..models import (
     Role,
     StaffAssignment,
     StaffUser,
+    utcnow,
 )
 from . import audit
 from .errors import DomainError
@@ -342,6 +343,8 @@ def save_part(activity: Activity, part: Part, values: dict[str, Any], *, by: Sta
     if part.id is None:
         part.activity_id = activity.id
         db.session.add(part)
+    # A part is part of the activity: pages and files cached per activity version see it.
+    activity.updated_at = utcnow()
     db.session.flush()
     audit.record(
         f"{kind.lower()}_saved",
@@ -360,6 +363,7 @@ def delete_part(activity: Activity, part: Part, *, by: StaffUser) -> None:
         raise InvalidActivity("Cost-sharing was granted on this component: it cannot be removed.")
     kind = type(part).__name__
     audit.record(f"{kind.lower()}_deleted", activity, by=by, note=f"{kind} {part.id}")
+    activity.updated_at = utcnow()
     db.session.delete(part)
     db.session.flush()
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from flask import current_app
+from sqlalchemy.orm.util import identity_key
 
 from ..emails import Attachment, calendar_attachment, queue_email
 from ..extensions import db
@@ -29,6 +30,7 @@ from ..models import (
     Activity,
     Application,
     ApplicationStatus,
+    AudienceTier,
     AuditLog,
     EmailOutbox,
     Gender,
@@ -279,17 +281,24 @@ def lock_activity(activity_id: int) -> Activity:
     waits for the busy timeout rather than failing. Either way, decisions about one
     activity (reference numbers, places) are taken one at a time.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    loaded = db.session.identity_map.get(identity_key(Activity, activity_id))
+    if sqlite:
+        touch = (
             sa.update(Activity)
             .where(Activity.id == activity_id)
             .values(updated_at=Activity.updated_at)
-            .execution_options(synchronize_session=False)
         )
-    activity = db.session.get_one(Activity, activity_id)
-    # Columns only: the fees, contacts and audience already loaded stay loaded.
-    db.session.refresh(activity, attribute_names=_activity_columns(), with_for_update=True)
-    return activity
+        if not isinstance(loaded, Activity):  # one statement: take the lock, read the row
+            return db.session.scalars(touch.returning(Activity)).one()
+        db.session.execute(touch.execution_options(synchronize_session=False))
+    if isinstance(loaded, Activity):
+        # Columns only: the fees, contacts and audience already loaded stay loaded.
+        db.session.refresh(loaded, attribute_names=_activity_columns(), with_for_update=True)
+        return loaded
+    return db.session.scalars(
+        sa.select(Activity).where(Activity.id == activity_id).with_for_update()
+    ).one()
 
 
 @cache
@@ -309,20 +318,23 @@ def lock_application(application: Application) -> Activity:
 
 
 def submit_application(
-    activity: Activity,
+    activity: Activity | int,
     *,
     answers: Answers,
     submission_key: str,
     consent: bool,
     now: datetime,
     cv: UploadedCV | None = None,
+    facts: CallFacts | None = None,
 ) -> Submission:
     """Create an application with the next reference number and queue its acknowledgement.
 
-    A form sent again with the same `submission_key` finds the application it created
-    (RESUBMITTED). An email address that already applied gets its private link again
-    instead of a second application (ALREADY_APPLIED). Refuses with ConsentMissing,
-    InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is outside the call.
+    `activity` is the activity or its id; `facts`, what its form was prepared from (read
+    from the activity when not given). A form sent again with the same `submission_key` finds the
+    application it created (RESUBMITTED). An email address that already applied gets its
+    private link again instead of a second application (ALREADY_APPLIED). Refuses with
+    ConsentMissing, InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is
+    outside the call.
     """
     if not consent:
         raise ConsentMissing(
@@ -330,14 +342,15 @@ def submit_application(
             "application without it.",
             field="consent",
         )
-    values = _checked(activity, answers)
+    if facts is None:
+        if not isinstance(activity, Activity):
+            activity = db.session.get_one(Activity, activity)
+        facts = CallFacts.of(activity)
+    values = _checked(facts, answers)
     _check_cv(cv)
-    # Everything that does not depend on the reference number is prepared before taking the
-    # lock, which every other submission to this activity waits for: the calendar, the new
-    # row, and the contacts that the acknowledgement lists.
-    calendar = calendar_for(activity)
+    # Everything that does not depend on the activity's current state is prepared before
+    # taking the lock, which every other submission to this activity waits for.
     application = Application(
-        activity_id=activity.id,
         submission_key=submission_key,
         status=Status.SUBMITTED,
         consent_at=now,
@@ -348,16 +361,14 @@ def submit_application(
         payments=[],
         **values,
     )
-    application.activity = activity
-    _ = activity.contacts
 
-    activity = lock_activity(activity.id)
-    found = db.session.scalars(
-        sa.select(Application).where(
+    locked = lock_activity(activity if isinstance(activity, int) else activity.id)
+    found = db.session.execute(
+        sa.select(Application.id, Application.activity_id, Application.submission_key).where(
             sa.or_(
                 Application.submission_key == submission_key,
                 sa.and_(
-                    Application.activity_id == activity.id,
+                    Application.activity_id == locked.id,
                     Application.email == values["email"],
                 ),
             )
@@ -365,25 +376,26 @@ def submit_application(
     ).all()
     for earlier in found:
         if earlier.submission_key == submission_key:
-            if earlier.activity_id != activity.id:
+            if earlier.activity_id != locked.id:
                 raise InvalidAnswer("This form has expired: please reload the page.")
-            return Submission(earlier, Outcome.RESUBMITTED)
-    if not activity.is_open_for_applications(now):
-        raise ApplicationsClosed(closed_message(activity, now))
+            return Submission(db.session.get_one(Application, earlier.id), Outcome.RESUBMITTED)
+    if not locked.is_open_for_applications(now):
+        raise ApplicationsClosed(closed_message(locked, now))
     if found:
-        resend_link(activity, email=values["email"])
-        return Submission(found[0], Outcome.ALREADY_APPLIED)
+        resend_link(locked, email=values["email"])
+        return Submission(db.session.get_one(Application, found[0].id), Outcome.ALREADY_APPLIED)
 
     number = 1 + (
         db.session.scalar(
-            sa.select(sa.func.max(Application.number)).where(Application.activity_id == activity.id)
+            sa.select(sa.func.max(Application.number)).where(Application.activity_id == locked.id)
         )
         or 0
     )
+    application.activity = locked
     application.number = number
-    application.reference = f"{activity.reference}-{number:04d}"
+    application.reference = f"{locked.reference}-{number:04d}"
     if cv is not None:
-        application.cv_filename, application.cv_path = _store_cv(activity, cv)
+        application.cv_filename, application.cv_path = _store_cv(locked, cv)
     db.session.add(application)
     db.session.flush()
     audit.record(
@@ -392,11 +404,15 @@ def submit_application(
         actor="applicant",
         after={"status": Status.SUBMITTED.value, "reference": application.reference},
     )
+    # What the form was prepared from still holds unless the activity changed meanwhile.
+    current = facts.updated_at == locked.updated_at
     queue_email(
         "application_received",
         to=application.email,
         application=application,
-        attachments=[calendar],
+        attachments=[calendar_for(locked)],
+        contacts=facts.contacts if current else None,
+        amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
         **email_context(application),
     )
     return Submission(application, Outcome.CREATED)
@@ -422,7 +438,7 @@ def correct_application(
             "The call for applications has closed: the application can no longer be "
             "corrected. Please write to the contacts of the activity."
         )
-    values = _checked(activity, answers)
+    values = _checked(CallFacts.of(activity), answers)
     _check_cv(cv)
     if values["email"] != application.email:
         taken = db.session.scalar(
@@ -780,10 +796,61 @@ def offers_costsharing(activity: Activity) -> bool:
 
 def organisation_types(activity: Activity) -> list[str]:
     """The organisation types applicants choose from: both audience tiers, then Other."""
-    return [group.name for group in activity.audience_groups] + [OTHER_ORGANISATION_TYPE]
+    return CallFacts.of(activity).organisation_types
 
 
-def _checked(activity: Activity, answers: Answers) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ContactCard:
+    """A contact of the activity as the acknowledgement lists it."""
+
+    role: str
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What applying to an activity needs to know of it, as plain values.
+
+    The form's choices (languages, audience, fees) and what the acknowledgement lists
+    (contacts), read from the activity as it was at `updated_at`. The public form keeps
+    one per activity version, so that a submission does not load the parts again.
+    """
+
+    updated_at: datetime
+    languages: tuple[str, ...]
+    working_language: str
+    audience: tuple[tuple[AudienceTier, str], ...]  # (tier, name), in the activity's order
+    fee_total: int
+    costsharing: bool
+    fee_components: tuple[tuple[int, str], ...]  # (id, name)
+    contacts: tuple[ContactCard, ...]
+
+    @classmethod
+    def of(cls, activity: Activity) -> CallFacts:
+        return cls(
+            updated_at=activity.updated_at,
+            languages=tuple(activity.languages or ["en"]),
+            working_language=activity.working_language,
+            audience=tuple((group.tier, group.name) for group in activity.audience_groups),
+            fee_total=activity.fee_total,
+            costsharing=offers_costsharing(activity),
+            fee_components=tuple((c.id, c.name) for c in activity.fee_components),
+            contacts=tuple(
+                ContactCard(c.role, c.name, c.email, c.phone) for c in activity.contacts
+            ),
+        )
+
+    def audience_of(self, tier: AudienceTier) -> list[str]:
+        return [name for group_tier, name in self.audience if group_tier == tier]
+
+    @property
+    def organisation_types(self) -> list[str]:
+        return [name for _tier, name in self.audience] + [OTHER_ORGANISATION_TYPE]
+
+
+def _checked(choices: CallFacts, answers: Answers) -> dict[str, Any]:
     """The answers as column values, refused (InvalidAnswer) where they do not fit the activity."""
     values = {name: getattr(answers, name) for name in ANSWER_FIELDS}
     values["email"] = answers.email.strip().lower()
@@ -792,21 +859,21 @@ def _checked(activity: Activity, answers: Answers) -> dict[str, Any]:
         raise InvalidAnswer("Please give your name.", field=field_name)
     if "@" not in values["email"]:
         raise InvalidAnswer("Please give a valid email address.", field="email")
-    if answers.language not in (activity.languages or ["en"]):
+    if answers.language not in choices.languages:
         raise InvalidAnswer(
             "Choose one of the languages the activity is held in.", field="language"
         )
-    if answers.organisation_type and answers.organisation_type not in organisation_types(activity):
+    if answers.organisation_type and answers.organisation_type not in choices.organisation_types:
         raise InvalidAnswer(
             "Choose a type of organisation from the list.", field="organisation_type"
         )
-    if activity.fee_total == 0:
+    if choices.fee_total == 0:
         values.update(payment_source=PaymentSource.SELF, sponsor_name="")
     elif answers.payment_source == PaymentSource.SPONSOR and not answers.sponsor_name.strip():
         raise InvalidAnswer("Please give the name of the sponsor.", field="sponsor_name")
     elif answers.payment_source != PaymentSource.SPONSOR:
         values["sponsor_name"] = ""
-    if not offers_costsharing(activity) or not answers.costshare_requested:
+    if not choices.costsharing or not answers.costshare_requested:
         values.update(
             costshare_requested=False,
             costshare_component_ids=[],
@@ -814,7 +881,7 @@ def _checked(activity: Activity, answers: Answers) -> dict[str, Any]:
             costshare_reason="",
         )
     else:
-        known = {component.id for component in activity.fee_components}
+        known = {component_id for component_id, _name in choices.fee_components}
         chosen = sorted(set(answers.costshare_component_ids))
         if not chosen or not set(chosen) <= known:
             raise InvalidAnswer(
