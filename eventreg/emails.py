@@ -46,6 +46,7 @@ def queue_email(
     reply_to: str | None = None,
     contacts: Sequence[Any] | None = None,
     amount_due: int | None = None,
+    flush: bool = True,
     **context: Any,
 ) -> EmailOutbox:
     """Render `templates/email/[<lang>/]<template>.txt` (+ `.html`) and add it to the outbox.
@@ -55,7 +56,8 @@ def queue_email(
     applicant's language is used when a translation exists, else English. Refuses (raises
     EmailTemplateMissing) an unknown template, so a typo cannot silently drop an email.
     A caller that already knows the activity's `contacts` (anything with role, name,
-    email and phone) or the application's `amount_due` may pass them, sparing the queries.
+    email and phone) or the application's `amount_due` may pass them, sparing the queries;
+    one that flushes later itself may say `flush=False`.
     """
     if application is not None:
         activity = activity or application.activity
@@ -97,7 +99,8 @@ def queue_email(
         for a in attachments
     ]
     db.session.add(email)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return email
 
 

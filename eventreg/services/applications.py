@@ -403,6 +403,7 @@ def submit_application(
         application,
         actor="applicant",
         after={"status": Status.SUBMITTED.value, "reference": application.reference},
+        flush=False,  # written with the acknowledgement below, in one flush
     )
     # What the form was prepared from still holds unless the activity changed meanwhile.
     current = facts.updated_at == locked.updated_at
@@ -413,8 +414,10 @@ def submit_application(
         attachments=[calendar_for(locked)],
         contacts=facts.contacts if current else None,
         amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
+        flush=False,
         **email_context(application),
     )
+    db.session.flush()
     return Submission(application, Outcome.CREATED)
 
 

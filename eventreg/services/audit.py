@@ -26,8 +26,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    flush: bool = True,
 ) -> AuditLog:
-    """Add an audit row for `entity` (flushes, never commits).
+    """Add an audit row for `entity` (flushes unless told not to; never commits).
 
     `by` is the staff member who acted; otherwise `actor` says who did ("applicant",
     "system", "cli"). Only the fields that differ between before and after are kept.
@@ -61,7 +62,8 @@ def record(
         note=note,
     )
     db.session.add(entry)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry
 
 
