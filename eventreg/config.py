@@ -66,3 +66,11 @@ UPLOAD_DIR: str | None = None
 
 # A private link is re-sent to the same application at most once in this many seconds.
 LINK_RESEND_INTERVAL_SECONDS = 300
+
+# Big PDF batches (certificates) are laid out in worker processes, PDF_CHUNK_SIZE documents
+# each: PDF_PROCESSES of them (None: one per available CPU; 1: always in this process).
+# Batches under PDF_PROCESSES_MIN_BATCH stay in this process, where they are done before a
+# pool would have started.
+PDF_PROCESSES: int | None = None
+PDF_CHUNK_SIZE = 50
+PDF_PROCESSES_MIN_BATCH = 100

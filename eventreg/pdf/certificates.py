@@ -1,7 +1,9 @@
 """Certificates of participation: one, or a whole activity's as one PDF or a ZIP of files.
 
-A batch is laid out once as one WeasyPrint document; the ZIP takes its pages one
-certificate at a time (Document.copy), so the fonts and layout are not redone per file.
+A batch is laid out as one WeasyPrint document and the ZIP's files are cut from its PDF, so
+fonts and fixed costs are paid once, not per file. A big batch is laid out in chunks by
+worker processes (pool.py), one per CPU: the merged PDF joins their PDFs, the ZIP takes the
+files each worker cut from its chunk.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from copy import copy
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import segno
@@ -21,7 +25,8 @@ from flask import current_app
 from ..models import Activity, Certificate
 from ..services.certificates import ensure_printable, issued_certificates
 from ..services.errors import DomainError
-from .render import Branding, branding_for, render_document, write
+from . import pool
+from .render import Branding, branding_for, layout, render_html, static_root, write
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -89,13 +94,10 @@ def duration(activity: Activity) -> str:
     return f"{days}, {hours_text}" if hours else days
 
 
-def _certificate_document(
-    activity: Activity,
-    certificates: Sequence[Certificate],
-    *,
-    title: str,
-    on_page: Callable[[int], None] | None = None,
-) -> Document:
+def _certificate_html(
+    activity: Activity, certificates: Sequence[Certificate], *, title: str
+) -> tuple[str, Branding]:
+    """The HTML of these certificates, one page each, and the branding it uses."""
     branding: Branding = branding_for(activity)
     entries = [
         dict(
@@ -107,7 +109,7 @@ def _certificate_document(
         )
         for certificate in certificates
     ]
-    return render_document(
+    html = render_html(
         "pdf/certificates.html",
         branding=branding,
         landscape=True,
@@ -117,16 +119,26 @@ def _certificate_document(
         signatories=[s for s in activity.certificate_signatories if s.get("name")],
         document_title=title,
         verify_at=verification_url("").rstrip("/"),
-        on_page=on_page,
     )
+    return html, branding
+
+
+def _certificate_document(
+    activity: Activity,
+    certificates: Sequence[Certificate],
+    *,
+    title: str,
+    on_page: Callable[[int], None] | None = None,
+) -> Document:
+    html, branding = _certificate_html(activity, certificates, title=title)
+    return layout(html, logo=branding.logo, on_page=on_page)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """One certificate as a PDF. Refuses (CertificateRevoked) a revoked certificate."""
     ensure_printable([certificate])
-    application = certificate.application
     document = _certificate_document(
-        application.activity, [certificate], title=f"Certificate {application.full_name}"
+        certificate.application.activity, [certificate], title=_file_title(certificate)
     )
     return write(document)
 
@@ -150,30 +162,118 @@ def _progress_from_layout(progress: Progress | None, total: int) -> Callable[[in
 def certificates_merged(activity: Activity, *, progress: Progress | None = None) -> bytes:
     """All standing certificates of an activity in one PDF, one page each.
 
-    Refuses (NoCertificates) an activity with none.
-    `progress(done, total)` is called as pages are laid out and once more at the end;
-    total is the number of certificates.
+    Refuses (NoCertificates) an activity with none; raises pool.LayoutFailed if a worker
+    process fails. `progress(done, total)` is called as pages (or, in worker processes,
+    chunks) are laid out and once more at the end; total is the number of certificates.
     """
     certificates = _standing(activity)
     total = len(certificates)
-    document = _certificate_document(
-        activity,
-        certificates,
-        title=f"Certificates {activity.reference}",
-        on_page=_progress_from_layout(progress, total),
-    )
-    pdf = write(document)
+    processes = pool.processes_for(total)
+    if processes > 1:
+        pdf = _merged_in_workers(activity, certificates, processes=processes, progress=progress)
+    else:
+        document = _certificate_document(
+            activity,
+            certificates,
+            title=_batch_title(activity),
+            on_page=_progress_from_layout(progress, total),
+        )
+        pdf = write(document)
     if progress is not None:
         progress(total, total)
     return pdf
 
 
-def _pages_by_certificate(
-    document: Document, certificates: Sequence[Certificate]
-) -> list[list[int]]:
+def _batch_title(activity: Activity) -> str:
+    return f"Certificates {activity.reference}"
+
+
+def _file_title(certificate: Certificate) -> str:
+    return f"Certificate {certificate.application.full_name}"
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Some certificates of a batch, for a worker process: plain strings and paths only."""
+
+    html: str
+    static: Path
+    logo: Path | None
+    codes: tuple[str, ...]
+    titles: tuple[str, ...] | None  # None: the chunk as one PDF; else one PDF per certificate
+
+
+def _lay_out_chunk(chunk: _Chunk) -> list[bytes]:
+    """In a worker process: the chunk as one PDF, or as one PDF per certificate."""
+    document = layout(chunk.html, logo=chunk.logo, static=chunk.static)
+    pdf = write(document)
+    if chunk.titles is None:
+        return [pdf]
+    return list(_split_pdf(pdf, _pages_by_certificate(document, chunk.codes), chunk.titles))
+
+
+def _in_workers(
+    activity: Activity, certificates: Sequence[Certificate], *, processes: int, split: bool
+) -> Iterator[tuple[Sequence[Certificate], list[bytes]]]:
+    """Each chunk of certificates, in order, with what a worker process made of it."""
+    size = pool.chunk_size(len(certificates), processes)
+    runs = [certificates[start : start + size] for start in range(0, len(certificates), size)]
+    static = static_root()
+
+    def chunks() -> Iterator[_Chunk]:
+        for run in runs:
+            html, branding = _certificate_html(activity, run, title=_batch_title(activity))
+            yield _Chunk(
+                html=html,
+                static=static,
+                logo=branding.logo,
+                codes=tuple(certificate.code for certificate in run),
+                titles=tuple(_file_title(certificate) for certificate in run) if split else None,
+            )
+
+    def describe(index: int) -> str:
+        first = index * size + 1
+        last = first + len(runs[index]) - 1
+        return f"certificates {first} to {last} of {activity.reference}"
+
+    made = pool.in_workers(_lay_out_chunk, chunks(), processes=processes, describe=describe)
+    yield from zip(runs, made, strict=True)
+
+
+def _merged_in_workers(
+    activity: Activity,
+    certificates: Sequence[Certificate],
+    *,
+    processes: int,
+    progress: Progress | None,
+) -> bytes:
+    """The merged PDF from chunks laid out in worker processes, joined in order with pypdf.
+
+    Each chunk brings its own subset of the fonts, so the file is somewhat bigger than one
+    laid out as a single document.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    total = len(certificates)
+    writer = PdfWriter()
+    done = 0
+    for run, (pdf,) in _in_workers(activity, certificates, processes=processes, split=False):
+        reader = PdfReader(io.BytesIO(pdf))
+        if done == 0 and reader.metadata is not None:
+            writer.add_metadata(dict(reader.metadata))  # title, author, creator, producer
+        writer.append(reader)
+        done += len(run)
+        if progress is not None and done < total:
+            progress(done, total)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pages_by_certificate(document: Document, codes: Sequence[str]) -> list[list[int]]:
     """The page numbers (from 0) of each certificate, found by the anchor each one starts with."""
-    index = {f"certificate-{c.code}": i for i, c in enumerate(certificates)}
-    pages: list[list[int]] = [[] for _ in certificates]
+    index = {f"certificate-{code}": i for i, code in enumerate(codes)}
+    pages: list[list[int]] = [[] for _ in codes]
     current = -1
     for number, page in enumerate(document.pages):
         starts = [index[anchor] for anchor in page.anchors if anchor in index]
@@ -248,30 +348,51 @@ def zip_name(activity: Activity, certificate: Certificate) -> str:
 def certificates_zip(activity: Activity, *, progress: Progress | None = None) -> bytes:
     """A ZIP holding one PDF per standing certificate of the activity (NoCertificates if none).
 
-    The certificates are laid out and written once, as one document; each file is then cut
-    from it (with pypdf; WeasyPrint's Document.copy when pypdf is missing).
+    The certificates are laid out and written as one document (or a few, in worker
+    processes); each file is then cut from it (with pypdf; WeasyPrint's Document.copy when
+    pypdf is missing). Raises pool.LayoutFailed if a worker process fails.
     `progress(done, total)` counts one step per certificate laid out and one per file
     written, so total is twice the number of certificates.
     """
     certificates = _standing(activity)
     count = len(certificates)
     total = 2 * count
+    processes = pool.processes_for(count)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        if processes > 1:
+            done = 0
+            for run, files in _in_workers(activity, certificates, processes=processes, split=True):
+                done += len(run)
+                if progress is not None:
+                    progress(done, total)
+                for certificate, data in zip(run, files, strict=True):
+                    archive.writestr(zip_name(activity, certificate), data)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+        else:
+            for done, (certificate, data) in enumerate(
+                zip(certificates, _files_here(activity, certificates, progress), strict=True), 1
+            ):
+                archive.writestr(zip_name(activity, certificate), data)
+                if progress is not None:
+                    progress(count + done, total)
+    return buffer.getvalue()
+
+
+def _files_here(
+    activity: Activity, certificates: Sequence[Certificate], progress: Progress | None
+) -> Iterator[bytes]:
+    """One PDF per certificate, laid out in this process as one document and cut."""
     document = _certificate_document(
         activity,
         certificates,
-        title=f"Certificates {activity.reference}",
-        on_page=_progress_from_layout(progress, total),
+        title=_batch_title(activity),
+        on_page=_progress_from_layout(progress, 2 * len(certificates)),
     )
-    groups = _pages_by_certificate(document, certificates)
-    titles = [f"Certificate {c.application.full_name}" for c in certificates]
+    groups = _pages_by_certificate(document, [c.code for c in certificates])
+    titles = [_file_title(c) for c in certificates]
     if importlib.util.find_spec("pypdf") is not None:
-        files = _split_pdf(write(document), groups, titles)
-    else:  # pragma: no cover - pypdf comes with the test extras
-        files = _copy_pages(document, groups, titles)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, (certificate, data) in enumerate(zip(certificates, files, strict=True), 1):
-            archive.writestr(zip_name(activity, certificate), data)
-            if progress is not None:
-                progress(count + done, total)
-    return buffer.getvalue()
+        return _split_pdf(write(document), groups, titles)
+    return _copy_pages(document, groups, titles)  # pragma: no cover - pypdf is a dependency

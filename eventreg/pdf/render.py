@@ -142,10 +142,13 @@ def data_uri_response(url: str) -> Any:
     return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
 
-def url_fetcher(*, logo: Path | None = None) -> Any:
-    """A WeasyPrint URL fetcher limited to static/ and, when given, one logo file."""
+def url_fetcher(*, logo: Path | None = None, static: Path | None = None) -> Any:
+    """A WeasyPrint URL fetcher limited to static/ and, when given, one logo file.
+
+    `static` names the static folder where there is no app (a worker process).
+    """
     files = (logo.resolve(),) if logo else ()
-    return _fetcher_class()((static_root(),), files)
+    return _fetcher_class()((static or static_root(),), files)
 
 
 _font_configs: dict[int, FontConfiguration] = {}
@@ -187,14 +190,23 @@ def render_document(
 
 
 def layout(
-    html: str, *, logo: Path | None = None, on_page: Callable[[int], None] | None = None
+    html: str,
+    *,
+    logo: Path | None = None,
+    on_page: Callable[[int], None] | None = None,
+    static: Path | None = None,
 ) -> Document:
-    """Lay out an HTML string whose relative URLs point into static/."""
+    """Lay out an HTML string whose relative URLs point into static/.
+
+    `static` names the static folder where there is no app (a worker process); the fetcher
+    rules are the same.
+    """
     from weasyprint import HTML
 
-    base_url = static_root().as_uri() + "/"
+    root = static or static_root()
+    fetcher = url_fetcher(logo=logo, static=root)
     with _render_lock, _collector_paused(), _page_reports(on_page):
-        return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher(logo=logo)).render(
+        return HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_configuration()
         )
 
