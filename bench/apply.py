@@ -11,7 +11,9 @@ session, then:
    expect the redirect to the confirmation page. That is one submission.
 
 It prints `submissions_per_s`, `p95_ms` (a whole submission, GET + POST), the same for the
-bare insert, and `ratio` (submissions per second over inserts per second); then checks that
+bare insert, and `ratio` (submissions per second over inserts per second); the server CPU
+of one request at a time of the bare insert, the form page and a page that does not exist
+(eventreg's floor per request); then checks that
 no submission was lost or doubled and that every acknowledgement is in the outbox, and
 writes bench/results/apply.json. Every phase has a time limit; it stops by itself.
 """
@@ -361,6 +363,21 @@ def p95_ms(durations: list[float]) -> float:
     return round(statistics.quantiles(durations, n=20)[-1] * 1000, 1)
 
 
+def one_by_one(
+    pid: int, browser: Browser, method: str, path: str, form: dict[str, str] | None = None
+) -> float:
+    """Server CPU milliseconds per request when one client sends FLOOR_REQUESTS in a row."""
+    for _ in range(20):
+        browser.request(method, path, form)
+    cpu = server_cpu_seconds(pid)
+    for _ in range(FLOOR_REQUESTS):
+        browser.request(method, path, form)
+    return round(1000 * (server_cpu_seconds(pid) - cpu) / FLOOR_REQUESTS, 2)
+
+
+FLOOR_REQUESTS = 400
+
+
 def check(url: str, phase: Phase) -> dict[str, int]:
     """None lost, no duplicates, every acknowledgement queued."""
     engine = engine_for(url)
@@ -421,6 +438,7 @@ def main() -> None:
                 cpu = server_cpu_seconds(pid)
                 bare = run_clients(INSERTS_PER_CLIENT, insert_once, port)
                 bare.server_cpu = server_cpu_seconds(pid) - cpu
+                floors = {"bare_insert": one_by_one(pid, warm, "POST", "/rows", {"payload": "x"})}
 
             port = free_port()
             with gunicorn("eventreg:create_app()", port, settings(url, folder, port=port)) as pid:
@@ -432,6 +450,8 @@ def main() -> None:
                     SUBMISSIONS_PER_CLIENT, submitter(slug, OTHER_ORGANISATION_TYPE), port
                 )
                 applying.server_cpu = server_cpu_seconds(pid) - cpu
+                floors["form_page"] = one_by_one(pid, warm, "GET", f"/activities/{slug}/apply")
+                floors["not_found"] = one_by_one(pid, warm, "GET", "/bench/no-such-page")
             if applying.errors or bare.errors:
                 for error in (bare.errors + applying.errors)[:10]:
                     print("error:", error, file=sys.stderr)
@@ -452,6 +472,9 @@ def main() -> None:
         "bare_p95_ms": p95_ms(bare.durations),
         "server_cpu_ms_per_submission": applying.server_cpu_ms,
         "server_cpu_ms_per_bare_insert": bare.server_cpu_ms,
+        # One client, one request at a time: the server CPU of a single request of each
+        # kind. A page that eventreg does not have is its floor (routing, session, headers).
+        **{f"server_cpu_ms_alone_{kind}": value for kind, value in floors.items()},
         "phase_seconds": round(applying.elapsed, 1),
         "load_average_at_start": round(load_at_start, 2),
         "errors": len(applying.errors) + len(bare.errors),
