@@ -4,10 +4,31 @@ Run from the repo root: `.venv/bin/python bench/pdf.py`. It builds a throwaway S
 database, an activity with 500 eligible participants (names in several scripts) whose
 certificates are issued, and renders through the product's own functions:
 
-- the 500 certificates merged into one PDF, and as a ZIP of 500 files (one layout, split);
-- 50 of the same certificates each as its own WeasyPrint document (the slow way), for the
-  ratio: seconds per certificate on its own / seconds per certificate in the ZIP batch;
+- the 500 certificates merged into one PDF, and as a ZIP of 500 files. With the default
+  settings both are laid out in chunks by worker processes, one per available CPU
+  (`processes:`; PDF_PROCESSES=1 in the environment, as EVENTREG_PDF_PROCESSES=1, keeps them
+  in this process);
+- 50 of the same certificates each as its own WeasyPrint document (the slow way);
 - a 300-participant attendance sheet, and the programme of the reference workshop.
+
+Before timing, one certificate is rendered (imports, fontconfig) and the fork server the
+workers come from is started and has imported WeasyPrint (`pool_server_start_seconds`,
+paid once per process); each batch still starts its own workers and pays their warm-up.
+
+Figures:
+- `ratio` = (wall seconds per certificate alone) / (wall seconds per certificate of the
+  ZIP batch): what a user waits for, batching and worker processes together.
+- `cpu_ratio` is the same with CPU seconds, the workers' included: what batching alone
+  saves. CPU is this process's (time.process_time) plus its children's: every live
+  descendant's utime + stime + cutime + cstime from /proc (the fork server's workers are
+  its children, reaped by it) plus RUSAGE_CHILDREN for reaped direct children; exact to the
+  clock tick.
+- `peak_memory_mb` = this process's ru_maxrss plus, for the batch where it is highest, the
+  sum of each child's peak RSS (VmHWM, sampled every 50 ms from /proc while it runs): an
+  upper bound, since the children's peaks need not coincide and pages they share (forked
+  from the same server) count in each.
+- The machine may be shared: CPU seconds and the load average show how much of the wall
+  time went waiting for a core.
 
 Prints `name: value` lines (ratio last) and writes bench/results/pdf.json.
 """
@@ -21,10 +42,12 @@ import platform
 import resource
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -124,13 +147,102 @@ def build_activity(reference: str, participants: int, *, eligible: bool) -> Any:
     return activity
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat from the 3rd (state, ppid, ...), or None if it ended."""
+    try:
+        raw = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+class Descendants:
+    """The live descendants of this process, from /proc; each PID's parent is read once, so
+    a look costs a directory listing, not a read of every process's stat (the sampler
+    would otherwise take a few percent of a core from what it measures)."""
+
+    def __init__(self) -> None:
+        self.parents: dict[int, int] = {}
+
+    def pids(self) -> set[int]:
+        live = {int(entry) for entry in os.listdir("/proc") if entry.isdigit()}
+        for pid in self.parents.keys() - live:
+            del self.parents[pid]
+        for pid in live - self.parents.keys():
+            fields = _stat(pid)
+            if fields is not None:
+                self.parents[pid] = int(fields[1])
+        found, frontier = set(), {os.getpid()}
+        while frontier:
+            frontier = {pid for pid, parent in self.parents.items() if parent in frontier}
+            found |= frontier
+        return found
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used by every process this one started, and by theirs, so far."""
+        ticks = 0
+        for pid in self.pids():
+            fields = _stat(pid)
+            if fields is not None:
+                # utime, stime, cutime, cstime: its own time and that of children it reaped
+                # (the fork server reaps the workers).
+                ticks += sum(int(f) for f in fields[11:15])
+        reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ticks / os.sysconf("SC_CLK_TCK") + reaped.ru_utime + reaped.ru_stime
+
+
+def peak_rss_kib(pid: int) -> int:
+    try:
+        for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@dataclass
+class Block:
+    """What a timed block cost: wall and CPU seconds, the children's share, their peak RSS."""
+
+    wall: float = 0.0
+    cpu: float = 0.0  # this process and its children
+    children_cpu: float = 0.0
+    children_peak_kib: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def children_peak_mb(self) -> float:
+        return sum(self.children_peak_kib.values()) / 1024
+
+
 @contextmanager
-def timed() -> Iterator[list[float]]:
-    """Wall-clock and CPU seconds of the block, as [wall, cpu] once it ends."""
-    figures: list[float] = []
+def timed() -> Iterator[Block]:
+    """Measure the block: wall, CPU with children's, children's peak RSS (sampled)."""
+    block = Block()
+    tree = Descendants()
+    stop = threading.Event()
+
+    def sample() -> None:
+        while True:
+            for pid in tree.pids():
+                peak = peak_rss_kib(pid)
+                block.children_peak_kib[pid] = max(block.children_peak_kib.get(pid, 0), peak)
+            if stop.wait(0.05):
+                return
+
+    children = tree.cpu_seconds()
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     wall, cpu = time.perf_counter(), time.process_time()
-    yield figures
-    figures.extend([time.perf_counter() - wall, time.process_time() - cpu])
+    try:
+        yield block
+    finally:
+        block.wall = time.perf_counter() - wall
+        cpu = time.process_time() - cpu
+        stop.set()
+        sampler.join()
+        block.children_cpu = tree.cpu_seconds() - children
+        block.cpu = cpu + block.children_cpu
 
 
 def pdf_pages(data: bytes) -> int:
@@ -146,7 +258,7 @@ def main() -> None:
     from eventreg.demo import load_demo
     from eventreg.extensions import db
     from eventreg.models import Activity
-    from eventreg.pdf import attendance_sheet, certificate_pdf, programme_pdf
+    from eventreg.pdf import attendance_sheet, certificate_pdf, pool, programme_pdf
     from eventreg.pdf.certificates import certificates_merged, certificates_zip
     from eventreg.services.certificates import issue_certificates, issued_certificates
 
@@ -174,8 +286,12 @@ def main() -> None:
                 db.select(Activity).where(Activity.reference == "A901357")
             ).one()
 
-            # Warm up once (fontconfig scan, imports) so neither side pays it.
+            # Warm up once (fontconfig scan, imports) so neither side pays it; the same for
+            # the fork server the workers come from.
             certificate_pdf(certificates[0])
+            with timed() as server_start:
+                pool.start_server("eventreg.pdf.certificates")
+            processes = pool.processes_for(CERTIFICATES)
 
             load = os.getloadavg()[0]
             with timed() as alone_time:
@@ -189,8 +305,12 @@ def main() -> None:
                 sheet = attendance_sheet(sheet_activity, day=date(2026, 3, 2), walk_in_rows=10)
             with timed() as programme_time:
                 programme = programme_pdf(reference)
-        alone, merged_seconds, zip_seconds = alone_time[0] / ALONE, merged_time[0], zip_time[0]
-        sheet_seconds, programme_seconds = sheet_time[0], programme_time[0]
+        alone, merged_seconds, zip_seconds = (
+            alone_time.wall / ALONE,
+            merged_time.wall,
+            zip_time.wall,
+        )
+        sheet_seconds, programme_seconds = sheet_time.wall, programme_time.wall
 
         with zipfile.ZipFile(io.BytesIO(archive)) as opened:
             files = opened.namelist()
@@ -200,12 +320,17 @@ def main() -> None:
         sheet_pages, programme_pages = pdf_pages(sheet), pdf_pages(programme)
         pages = merged_pages + len(files) + sheet_pages + programme_pages
         seconds = merged_seconds + zip_seconds + sheet_seconds + programme_seconds
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        blocks = (alone_time, merged_time, zip_time, sheet_time, programme_time)
+        children_peak_mb = max(block.children_peak_mb for block in blocks)
 
+    alone_cpu = alone_time.cpu / ALONE
     figures: dict[str, float | int] = {
         "certificates": CERTIFICATES,
+        "processes": processes,
         "seconds_per_certificate_merged": round(merged_seconds / CERTIFICATES, 4),
         "merged_total_seconds": round(merged_seconds, 2),
+        "merged_pdf_kib": len(merged) // 1024,
         "seconds_per_certificate_zip": round(zip_seconds / CERTIFICATES, 4),
         "zip_total_seconds": round(zip_seconds, 2),
         "seconds_per_certificate_alone": round(alone, 4),
@@ -214,14 +339,22 @@ def main() -> None:
         "programme_seconds": round(programme_seconds, 2),
         "programme_pages": programme_pages,
         "pages_per_second": round(pages / seconds, 1),
-        "peak_memory_mb": round(peak_kib / 1024, 1),
-        # The machine is shared: CPU seconds and the load show how much of the wall time
-        # was spent waiting for a core.
-        "cpu_seconds_per_certificate_merged": round(merged_time[1] / CERTIFICATES, 4),
-        "cpu_seconds_per_certificate_zip": round(zip_time[1] / CERTIFICATES, 4),
-        "cpu_seconds_per_certificate_alone": round(alone_time[1] / ALONE, 4),
-        "cpu_ratio": round((alone_time[1] / ALONE) / (zip_time[1] / CERTIFICATES), 2),
+        "pool_server_start_seconds": round(server_start.wall, 2),
+        "peak_memory_parent_mb": round(parent_peak_mb, 1),
+        "peak_memory_children_mb": round(children_peak_mb, 1),
+        "peak_memory_mb": round(parent_peak_mb + children_peak_mb, 1),
+        # CPU seconds include the worker processes'; with the load they show how much of
+        # the wall time was spent waiting for a core on a shared machine.
+        "cpu_seconds_merged": round(merged_time.cpu, 2),
+        "cpu_seconds_merged_in_children": round(merged_time.children_cpu, 2),
+        "cpu_seconds_zip": round(zip_time.cpu, 2),
+        "cpu_seconds_zip_in_children": round(zip_time.children_cpu, 2),
+        "cpu_seconds_per_certificate_merged": round(merged_time.cpu / CERTIFICATES, 4),
+        "cpu_seconds_per_certificate_zip": round(zip_time.cpu / CERTIFICATES, 4),
+        "cpu_seconds_per_certificate_alone": round(alone_cpu, 4),
+        "cpu_ratio": round(alone_cpu / (zip_time.cpu / CERTIFICATES), 2),
         "load_average_at_start": round(load, 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
         "ratio": round(alone / (zip_seconds / CERTIFICATES), 2),
     }
     for name, value in figures.items():

@@ -73,14 +73,21 @@ def _preload(modules: Iterable[str]) -> Any:
 
 
 def start_server(*modules: str) -> None:
-    """Start the fork server now, importing WeasyPrint and `modules` there (~1 s, once).
+    """Start the fork server and wait until it has imported WeasyPrint and `modules`.
 
-    Without it the first batch of the process pays that; later pools fork in milliseconds.
+    That takes about a second, once per process; without it the first batch pays it.
     """
-    from multiprocessing import forkserver
+    context = _preload(modules)
+    if context.get_start_method() == "forkserver":
+        ready = context.Process(target=_nothing)  # forked once the server has imported
+        ready.start()
+        ready.join()
+        if ready.exitcode != 0:
+            raise LayoutFailed(f"the PDF fork server could not start a worker ({ready.exitcode})")
 
-    if _preload(modules).get_start_method() == "forkserver":
-        forkserver.ensure_running()
+
+def _nothing() -> None:
+    pass
 
 
 def _ignore_interrupts() -> None:
