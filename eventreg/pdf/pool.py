@@ -6,7 +6,7 @@ worker processes lay it out and write it, each with its own font configuration.
 
 Workers are forked from a fork server, a clean process started once per parent process
 (never a fork of a process holding database connections or threads). The server imports
-the worker code and WeasyPrint once, so a pool after the first starts in milliseconds
+the worker code, WeasyPrint and pypdf once, so a pool after the first starts in milliseconds
 rather than the second it takes to import them; `start_server()` pays that up front.
 """
 
@@ -67,8 +67,9 @@ def _preload(modules: Iterable[str]) -> Any:
     context = _context()
     if context.get_start_method() == "forkserver":
         # Only heeded before the server starts; later calls change nothing. "__main__" is
-        # the default: the server imports the main script once so workers need not.
-        context.set_forkserver_preload(["__main__", "weasyprint", *modules])
+        # the default: the server imports the main script once so workers need not. Workers
+        # cut and join PDFs with pypdf.
+        context.set_forkserver_preload(["__main__", "weasyprint", "pypdf", *modules])
     return context
 
 
