@@ -289,9 +289,10 @@ def main() -> None:
             # Warm up once (fontconfig scan, imports) so neither side pays it; the same for
             # the fork server the workers come from.
             certificate_pdf(certificates[0])
-            with timed() as server_start:
-                pool.start_server("eventreg.pdf.certificates")
             processes = pool.processes_for(CERTIFICATES)
+            with timed() as server_start:
+                if processes > 1:
+                    pool.start_server("eventreg.pdf.certificates")
 
             load = os.getloadavg()[0]
             with timed() as alone_time:
