@@ -15,16 +15,41 @@ def base_values(**changes):
     starts = datetime(2027, 7, 12, 7, 0, tzinfo=UTC)
     values = {name: None for name in service.EDITABLE}
     values.update(
-        reference="A927357", slug="partnerships-2027", kind="workshop", title="Partnerships",
-        subtitle="", summary="Five days.", background="", objectives="", outcomes="",
-        methodology="", evaluation_note="", audience_note="", languages=["en"],
-        language_requirement="", venue="Turin", online_url=None, timezone="Europe/Rome",
-        display_timezones=[], starts_at=starts, ends_at=starts + timedelta(days=4, hours=9),
-        opens_at=starts - timedelta(days=200), deadline_at=starts - timedelta(days=27),
-        capacity=30, currency="EUR", not_included="", costshare_offer="",
-        costshare_budget=1_600_000, costshare_cap=8, certificate_threshold=80,
-        organiser_name="", paper_size="A4", confirm_within_days=14, waitlist_auto_offer=False,
-        evaluation_anonymous=True, evaluation_per_module=False,
+        reference="A927357",
+        slug="partnerships-2027",
+        kind="workshop",
+        title="Partnerships",
+        subtitle="",
+        summary="Five days.",
+        background="",
+        objectives="",
+        outcomes="",
+        methodology="",
+        evaluation_note="",
+        audience_note="",
+        languages=["en"],
+        language_requirement="",
+        venue="Turin",
+        online_url=None,
+        timezone="Europe/Rome",
+        display_timezones=[],
+        starts_at=starts,
+        ends_at=starts + timedelta(days=4, hours=9),
+        opens_at=starts - timedelta(days=200),
+        deadline_at=starts - timedelta(days=27),
+        capacity=30,
+        currency="EUR",
+        not_included="",
+        costshare_offer="",
+        costshare_budget=1_600_000,
+        costshare_cap=8,
+        certificate_threshold=80,
+        organiser_name="",
+        paper_size="A4",
+        confirm_within_days=14,
+        waitlist_auto_offer=False,
+        evaluation_anonymous=True,
+        evaluation_per_module=False,
     )
     values.update(changes)
     return values
@@ -67,8 +92,10 @@ def test_a_local_time_that_does_not_exist_is_refused():
     # Clocks in Rome jump from 02:00 to 03:00 on 28 March 2027.
     with pytest.raises(DomainError, match="does not exist"):
         service.local_to_utc(datetime(2027, 3, 28, 2, 30), "Europe/Rome", field="starts_at")
-    assert service.local_to_utc(datetime(2027, 7, 12, 9, 0), "Europe/Rome",
-                                field="starts_at").hour == 7
+    assert (
+        service.local_to_utc(datetime(2027, 7, 12, 9, 0), "Europe/Rome", field="starts_at").hour
+        == 7
+    )
 
 
 def test_publishing_needs_what_an_applicant_reads(db, make_staff, factories):
@@ -88,8 +115,9 @@ def test_statuses_follow_their_order(db, make_staff, make_activity):
         service.change_status(activity, ActivityStatus.PUBLISHED, by=make_staff())
 
 
-def test_capacity_cannot_drop_below_the_places_taken(db, make_staff, make_activity,
-                                                     make_application):
+def test_capacity_cannot_drop_below_the_places_taken(
+    db, make_staff, make_activity, make_application
+):
     activity = make_activity(capacity=30)
     for _ in range(3):
         make_application(activity, status="accepted")
@@ -110,8 +138,10 @@ def test_next_edition_copies_the_programme_and_moves_every_date(db, make_staff, 
     copy = service.duplicate_activity(source, edition, by=manager)
     shift = copy.starts_at - source.starts_at
     assert shift == timedelta(weeks=52)
-    assert copy.starts_at.astimezone(copy.zone).weekday() == source.starts_at.astimezone(
-        source.zone).weekday()
+    assert (
+        copy.starts_at.astimezone(copy.zone).weekday()
+        == source.starts_at.astimezone(source.zone).weekday()
+    )
     assert copy.deadline_at - source.deadline_at == shift
     assert [m.title for m in copy.modules] == ["Pro-poor partnerships"]
     assert copy.sessions[0].starts_at - source.sessions[0].starts_at == shift
@@ -121,17 +151,23 @@ def test_next_edition_copies_the_programme_and_moves_every_date(db, make_staff, 
     assert manager.roles_for(copy.id) == {Role.ACTIVITY_MANAGER}
 
 
-def test_a_fee_component_with_grants_keeps_its_floor(db, make_staff, make_activity,
-                                                     make_application):
+def test_a_fee_component_with_grants_keeps_its_floor(
+    db, make_staff, make_activity, make_application
+):
     activity = make_activity(fees=(96_000,))
     component = activity.fee_components[0]
     application = make_application(activity)
-    db.session.add(CostShareGrant(application_id=application.id, fee_component_id=component.id,
-                                  amount=50_000))
+    db.session.add(
+        CostShareGrant(application_id=application.id, fee_component_id=component.id, amount=50_000)
+    )
     db.session.flush()
     manager = make_staff()
     with pytest.raises(DomainError, match="larger than that amount"):
-        service.save_part(activity, component, {"name": "Subsistence", "amount": 40_000,
-                                                "covers": "", "position": 1}, by=manager)
+        service.save_part(
+            activity,
+            component,
+            {"name": "Subsistence", "amount": 40_000, "covers": "", "position": 1},
+            by=manager,
+        )
     with pytest.raises(DomainError, match="cannot be removed"):
         service.delete_part(activity, component, by=manager)

@@ -13,12 +13,24 @@ from ..conftest import csrf_token_from
 
 def form_data(**changes):
     data = {
-        "reference": "A927357", "slug": "partnerships-2027", "kind": "workshop",
-        "title": "Multi-stakeholder partnerships", "summary": "Five days in Turin.",
-        "timezone": "Europe/Rome", "starts_at": "2027-07-12T09:00", "ends_at": "2027-07-16T18:00",
-        "opens_at": "2026-11-01T00:00", "deadline_at": "2027-06-15T23:59", "languages": "en",
-        "venue": "Turin (Italy)", "capacity": "30", "currency": "eur", "costshare_budget": "16,000",
-        "certificate_threshold": "80", "paper_size": "A4", "confirm_within_days": "14",
+        "reference": "A927357",
+        "slug": "partnerships-2027",
+        "kind": "workshop",
+        "title": "Multi-stakeholder partnerships",
+        "summary": "Five days in Turin.",
+        "timezone": "Europe/Rome",
+        "starts_at": "2027-07-12T09:00",
+        "ends_at": "2027-07-16T18:00",
+        "opens_at": "2026-11-01T00:00",
+        "deadline_at": "2027-06-15T23:59",
+        "languages": "en",
+        "venue": "Turin (Italy)",
+        "capacity": "30",
+        "currency": "eur",
+        "costshare_budget": "16,000",
+        "certificate_threshold": "80",
+        "paper_size": "A4",
+        "confirm_within_days": "14",
         "evaluation_anonymous": "y",
     }
     data.update(changes)
@@ -44,9 +56,11 @@ def test_a_manager_creates_an_activity_in_its_own_timezone(db, sign_in_as, make_
 
 def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(db, sign_in_as, make_activity):
     manager = sign_in_as(Role.ACTIVITY_MANAGER, make_activity())
-    response = post_form(manager, "/staff/activities/new",
-                         **form_data(costshare_budget="-5", ends_at="2027-07-01T09:00",
-                                     capacity="many"))
+    response = post_form(
+        manager,
+        "/staff/activities/new",
+        **form_data(costshare_budget="-5", ends_at="2027-07-01T09:00", capacity="many"),
+    )
     assert response.status_code == 200
     assert "An amount cannot be negative." in response.text
     assert "Not a valid integer value." in response.text
@@ -64,11 +78,23 @@ def test_a_manager_adds_fees_contacts_and_publishes(db, sign_in_as, make_activit
     post_form(manager, f"{base}/fees/", name="Participant subsistence", amount="960.00")
     refused = post_form(manager, f"{base}/fees/", name="Refund", amount="abc")
     assert "Give an amount in figures" in refused.text
-    post_form(manager, f"{base}/contacts/", role="Course assistant", name="Sophie Ouine",
-              email="s.ouine@example.org")
+    post_form(
+        manager,
+        f"{base}/contacts/",
+        role="Course assistant",
+        name="Sophie Ouine",
+        email="s.ouine@example.org",
+    )
     post_form(manager, f"{base}/modules/", number="1", title="Pro-poor partnerships")
-    session = post_form(manager, f"{base}/sessions/", title="Opening", module_id="0",
-                        kind="plenary", starts_at="2027-07-12T09:00", ends_at="2027-07-12T10:30")
+    session = post_form(
+        manager,
+        f"{base}/sessions/",
+        title="Opening",
+        module_id="0",
+        kind="plenary",
+        starts_at="2027-07-12T09:00",
+        ends_at="2027-07-12T10:30",
+    )
     assert f"{base}/sessions/" in session.headers["Location"]
     overview = manager.get(base)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', overview.text).group(1)
@@ -109,8 +135,12 @@ def test_next_edition_from_the_back_office(db, sign_in_as, make_activity, factor
     assert "partnerships-20" in page.text
     response = manager.post(
         f"/staff/activities/{source.id}/duplicate",
-        data={"reference": "A901357-NEXT", "slug": "partnerships-next",
-              "starts_at": "2027-07-12T09:00", "csrf_token": csrf_token_from(page.text)},
+        data={
+            "reference": "A901357-NEXT",
+            "slug": "partnerships-next",
+            "starts_at": "2027-07-12T09:00",
+            "csrf_token": csrf_token_from(page.text),
+        },
     )
     copy = db.session.scalar(sa.select(Activity).where(Activity.reference == "A901357-NEXT"))
     assert response.headers["Location"].endswith(f"/staff/activities/{copy.id}")
