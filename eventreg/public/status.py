@@ -6,11 +6,16 @@ kept out of caches and never leaks its address to another site through the Refer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import Application
+from ..outcomes import saved
 from ..services import applications
 from ..services.applications import Answers, CallFacts
 from ..services.errors import DomainError
@@ -118,28 +123,13 @@ def correct(token: str) -> Page:
 @bp.route("/my/<token>/withdraw", methods=["GET", "POST"])
 def withdraw(token: str) -> Page:
     """Ask for confirmation (GET), then withdraw the application (POST)."""
-    application = application_or_404(token)
-    if not applications.can_withdraw(application, applications.clock()):
-        flash("Your application can no longer be withdrawn here.", "error")
-        return redirect(url_for(".status", token=token))
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            applications.withdraw_application(
-                application, now=applications.clock(), reason=form.reason.data or ""
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Your application is withdrawn. We have sent you a confirmation.", "success")
-        return redirect(url_for(".status", token=token))
-    return render_template(
-        "public/status_withdraw.html",
-        application=application,
-        activity=application.activity,
-        form=form,
+    return _confirmed_step(
+        token,
+        allowed=applications.can_withdraw,
+        not_allowed="Your application can no longer be withdrawn here.",
+        step=applications.withdraw_application,
+        done="Your application is withdrawn. We have sent you a confirmation.",
+        template="public/status_withdraw.html",
     )
 
 
@@ -148,42 +138,51 @@ def confirm(token: str) -> Response:
     """An accepted applicant confirms that they will take part."""
     application = application_or_404(token)
     if ActionForm().validate_on_submit():
-        try:
-            applications.confirm_participation(application, now=applications.clock())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Thank you: your participation is confirmed.", "success")
+        saved(
+            lambda: applications.confirm_participation(application, now=applications.clock()),
+            done="Thank you: your participation is confirmed.",
+        )
     return redirect(url_for(".status", token=token))
 
 
 @bp.route("/my/<token>/decline", methods=["GET", "POST"])
 def decline(token: str) -> Page:
     """Ask for confirmation (GET), then decline the place offered (POST)."""
+    return _confirmed_step(
+        token,
+        allowed=applications.can_respond,
+        not_allowed="There is no offer to decline, or the date to answer has passed.",
+        step=applications.decline_participation,
+        done="You have declined your place. We have sent you a confirmation.",
+        template="public/status_decline.html",
+    )
+
+
+class _Step(Protocol):
+    def __call__(self, application: Application, *, now: datetime, reason: str) -> None: ...
+
+
+def _confirmed_step(
+    token: str,
+    *,
+    allowed: Callable[[Application, datetime], bool],
+    not_allowed: str,
+    step: _Step,
+    done: str,
+    template: str,
+) -> Page:
+    """A step the applicant confirms on a page of its own, with an optional word of reason."""
     application = application_or_404(token)
-    if not applications.can_respond(application, applications.clock()):
-        flash("There is no offer to decline, or the date to answer has passed.", "error")
+    if not allowed(application, applications.clock()):
+        flash(not_allowed, "error")
         return redirect(url_for(".status", token=token))
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            applications.decline_participation(
-                application, now=applications.clock(), reason=form.reason.data or ""
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("You have declined your place. We have sent you a confirmation.", "success")
+        reason = form.reason.data or ""
+        saved(lambda: step(application, now=applications.clock(), reason=reason), done=done)
         return redirect(url_for(".status", token=token))
     return render_template(
-        "public/status_decline.html",
-        application=application,
-        activity=application.activity,
-        form=form,
+        template, application=application, activity=application.activity, form=form
     )
 
 

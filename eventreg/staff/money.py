@@ -10,9 +10,9 @@ from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Activity, Application, PaymentMethod
+from ..outcomes import saved
 from ..services import costshare, payments
 from ..services.costshare import Share
-from ..services.errors import DomainError
 from . import bp
 from .activities import show_error
 from .forms import GrantForm, PaymentForm, choices
@@ -60,22 +60,18 @@ def application_money(application_id: int) -> tuple[str, int]:
 def grant(application_id: int) -> tuple[str, int] | Response:
     found = office_application(application_id)
     form = _grant_form(found)
-    if form.validate_on_submit():
-        try:
-            costshare.grant_cost_share(
-                found,
-                component_id=form.component_id.data,
-                share=Share(form.share.data),
-                value=form.value(),
-                by=staff(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The cost-sharing is granted; the applicant is told by email.", "success")
-            return redirect(url_for(".application_money", application_id=found.id))
+    if form.validate_on_submit() and saved(
+        lambda: costshare.grant_cost_share(
+            found,
+            component_id=form.component_id.data,
+            share=Share(form.share.data),
+            value=form.value(),
+            by=staff(),
+        ),
+        done="The cost-sharing is granted; the applicant is told by email.",
+        refused=lambda error: show_error(form, error),
+    ):
+        return _back_to(found)
     return _page(found, grant_form=form)
 
 
@@ -83,18 +79,12 @@ def grant(application_id: int) -> tuple[str, int] | Response:
 @login_required
 def revoke_grant(application_id: int, grant_id: int) -> Response:
     found = office_application(application_id)
-    if not ActionForm().validate_on_submit():
-        flash("The request was not valid. Please try again.", "error")
-    else:
-        try:
-            costshare.revoke_cost_share(found, grant_id=grant_id, by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The grant is withdrawn; the applicant is told by email.", "success")
-    return redirect(url_for(".application_money", application_id=found.id))
+    if _valid_action():
+        saved(
+            lambda: costshare.revoke_cost_share(found, grant_id=grant_id, by=staff()),
+            done="The grant is withdrawn; the applicant is told by email.",
+        )
+    return _back_to(found)
 
 
 @bp.post("/applications/<int:application_id>/payments")
@@ -102,23 +92,19 @@ def revoke_grant(application_id: int, grant_id: int) -> Response:
 def payment(application_id: int) -> tuple[str, int] | Response:
     found = office_application(application_id)
     form = PaymentForm()
-    if form.validate_on_submit():
-        try:
-            payments.record_payment(
-                found,
-                amount=form.amount.data or 0,
-                received_on=form.received_on.data,
-                method=PaymentMethod(form.method.data),
-                note=form.note.data or "",
-                by=staff(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The payment is recorded; the applicant is told by email.", "success")
-            return redirect(url_for(".application_money", application_id=found.id))
+    if form.validate_on_submit() and saved(
+        lambda: payments.record_payment(
+            found,
+            amount=form.amount.data or 0,
+            received_on=form.received_on.data,
+            method=PaymentMethod(form.method.data),
+            note=form.note.data or "",
+            by=staff(),
+        ),
+        done="The payment is recorded; the applicant is told by email.",
+        refused=lambda error: show_error(form, error),
+    ):
+        return _back_to(found)
     return _page(found, payment_form=form)
 
 
@@ -126,18 +112,24 @@ def payment(application_id: int) -> tuple[str, int] | Response:
 @login_required
 def remove_payment(application_id: int, payment_id: int) -> Response:
     found = office_application(application_id)
-    if not ActionForm().validate_on_submit():
-        flash("The request was not valid. Please try again.", "error")
-    else:
-        try:
-            payments.remove_payment(found, payment_id=payment_id, by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The payment is removed; the applicant is told by email.", "success")
-    return redirect(url_for(".application_money", application_id=found.id))
+    if _valid_action():
+        saved(
+            lambda: payments.remove_payment(found, payment_id=payment_id, by=staff()),
+            done="The payment is removed; the applicant is told by email.",
+        )
+    return _back_to(found)
+
+
+def _valid_action() -> bool:
+    """Whether an action button's form (its CSRF token) is valid; says so when it is not."""
+    if ActionForm().validate_on_submit():
+        return True
+    flash("The request was not valid. Please try again.", "error")
+    return False
+
+
+def _back_to(application: Application) -> Response:
+    return redirect(url_for(".application_money", application_id=application.id))
 
 
 @bp.get("/activities/<int:activity_id>/money")
