@@ -70,6 +70,15 @@ class Application(Model):
         sa.CheckConstraint("number > 0", name="number_positive"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.Index("ix_applications_activity_status", "activity_id", "status"),
+        # The review list counts and filters by these within one activity.
+        sa.Index("ix_applications_activity_country", "activity_id", "country"),
+        sa.Index(
+            "ix_applications_activity_profile",
+            "activity_id",
+            "gender",
+            "organisation_type",
+            "proficiency",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,17 +40,8 @@ Status = ApplicationStatus
 CLOSED = frozenset({Status.REJECTED, Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED})
 
 
-# Indexes the list reads from (created by the migration 'review list indexes'): counting
-# and filtering by country, and by gender, organisation type and proficiency, within one
-# activity. Declared here, beside the queries they serve, on the applications table.
-sa.Index("ix_applications_activity_country", Application.activity_id, Application.country)
-sa.Index(
-    "ix_applications_activity_profile",
-    Application.activity_id,
-    Application.gender,
-    Application.organisation_type,
-    Application.proficiency,
-)
+# The list reads through the indexes declared on Application (country; gender,
+# organisation type and proficiency), each within one activity.
 
 
 class Region(enum.StrEnum):
