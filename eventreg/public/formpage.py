@@ -21,7 +21,7 @@ from threading import Lock
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
@@ -74,14 +74,9 @@ class Prepared:
 
     def page(self, values: dict[str, str]) -> str:
         """The page with each hole filled (values are escaped here)."""
-        return "".join(
-            str(escape(values[piece])) if odd else piece
-            for piece, odd in zip(self.pieces, _alternating(len(self.pieces)), strict=True)
-        )
-
-
-def _alternating(count: int) -> list[bool]:
-    return [bool(i % 2) for i in range(count)]
+        pieces = list(self.pieces)
+        pieces[1::2] = [str(escape(values[name])) for name in self.pieces[1::2]]
+        return "".join(pieces)
 
 
 class FormPages:
@@ -120,12 +115,12 @@ class FormPages:
 HOLES = ("csrf_token", "submission_key", "time_left")
 
 
-def form_pages(app: Flask | None = None) -> FormPages:
+def form_pages() -> FormPages:
     """This app's prepared pages (each app has its own: tests make many)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    pages = app.extensions.get("eventreg.form_pages")
+    extensions = current_app.extensions
+    pages = extensions.get("eventreg.form_pages")
     if pages is None:
-        pages = app.extensions["eventreg.form_pages"] = FormPages()
+        pages = extensions["eventreg.form_pages"] = FormPages()
     assert isinstance(pages, FormPages)
     return pages
 

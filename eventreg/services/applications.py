@@ -330,10 +330,10 @@ def submit_application(
     """Create an application with the next reference number and queue its acknowledgement.
 
     `activity` is the activity or its id; `facts`, what its form was prepared from (read
-    from the activity when not given). A form sent again with the same `submission_key` finds the
-    application it created (RESUBMITTED). An email address that already applied gets its
-    private link again instead of a second application (ALREADY_APPLIED). Refuses with
-    ConsentMissing, InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is
+    from the activity when not given). A form sent again with the same `submission_key`
+    finds the application it created (RESUBMITTED). An email address that already applied
+    gets its private link again instead of a second application (ALREADY_APPLIED). Refuses
+    with ConsentMissing, InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is
     outside the call.
     """
     if not consent:
@@ -853,7 +853,7 @@ class CallFacts:
         return [name for _tier, name in self.audience] + [OTHER_ORGANISATION_TYPE]
 
 
-def _checked(choices: CallFacts, answers: Answers) -> dict[str, Any]:
+def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
     """The answers as column values, refused (InvalidAnswer) where they do not fit the activity."""
     values = {name: getattr(answers, name) for name in ANSWER_FIELDS}
     values["email"] = answers.email.strip().lower()
@@ -862,21 +862,21 @@ def _checked(choices: CallFacts, answers: Answers) -> dict[str, Any]:
         raise InvalidAnswer("Please give your name.", field=field_name)
     if "@" not in values["email"]:
         raise InvalidAnswer("Please give a valid email address.", field="email")
-    if answers.language not in choices.languages:
+    if answers.language not in facts.languages:
         raise InvalidAnswer(
             "Choose one of the languages the activity is held in.", field="language"
         )
-    if answers.organisation_type and answers.organisation_type not in choices.organisation_types:
+    if answers.organisation_type and answers.organisation_type not in facts.organisation_types:
         raise InvalidAnswer(
             "Choose a type of organisation from the list.", field="organisation_type"
         )
-    if choices.fee_total == 0:
+    if facts.fee_total == 0:
         values.update(payment_source=PaymentSource.SELF, sponsor_name="")
     elif answers.payment_source == PaymentSource.SPONSOR and not answers.sponsor_name.strip():
         raise InvalidAnswer("Please give the name of the sponsor.", field="sponsor_name")
     elif answers.payment_source != PaymentSource.SPONSOR:
         values["sponsor_name"] = ""
-    if not choices.costsharing or not answers.costshare_requested:
+    if not facts.costsharing or not answers.costshare_requested:
         values.update(
             costshare_requested=False,
             costshare_component_ids=[],
@@ -884,7 +884,7 @@ def _checked(choices: CallFacts, answers: Answers) -> dict[str, Any]:
             costshare_reason="",
         )
     else:
-        known = {component_id for component_id, _name in choices.fee_components}
+        known = {component_id for component_id, _name in facts.fee_components}
         chosen = sorted(set(answers.costshare_component_ids))
         if not chosen or not set(chosen) <= known:
             raise InvalidAnswer(
