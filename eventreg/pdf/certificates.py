@@ -8,13 +8,11 @@ files each worker cut from its chunk.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -325,17 +323,6 @@ def _split_pdf(
         yield buffer.getvalue()
 
 
-def _copy_pages(
-    document: Document, groups: Sequence[Sequence[int]], titles: Sequence[str]
-) -> Iterator[bytes]:
-    """One PDF per group of pages, each written by WeasyPrint (slower; no pypdf needed)."""
-    for numbers, title in zip(groups, titles, strict=True):
-        part = document.copy([document.pages[number] for number in numbers])
-        part.metadata = copy(document.metadata)
-        part.metadata.title = title
-        yield write(part)
-
-
 def zip_name(activity: Activity, certificate: Certificate) -> str:
     """'A901357-0012-dupont.pdf': unique in the activity, readable, ASCII."""
     application = certificate.application
@@ -349,8 +336,8 @@ def certificates_zip(activity: Activity, *, progress: Progress | None = None) ->
     """A ZIP holding one PDF per standing certificate of the activity (NoCertificates if none).
 
     The certificates are laid out and written as one document (or a few, in worker
-    processes); each file is then cut from it (with pypdf; WeasyPrint's Document.copy when
-    pypdf is missing). Raises pool.LayoutFailed if a worker process fails.
+    processes); each file is then cut from it with pypdf. Raises pool.LayoutFailed if a
+    worker process fails.
     `progress(done, total)` counts one step per certificate laid out and one per file
     written, so total is twice the number of certificates.
     """
@@ -393,6 +380,4 @@ def _files_here(
     )
     groups = _pages_by_certificate(document, [c.code for c in certificates])
     titles = [_file_title(c) for c in certificates]
-    if importlib.util.find_spec("pypdf") is not None:
-        return _split_pdf(write(document), groups, titles)
-    return _copy_pages(document, groups, titles)  # pragma: no cover - pypdf is a dependency
+    return _split_pdf(write(document), groups, titles)

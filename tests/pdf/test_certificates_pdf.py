@@ -13,7 +13,6 @@ from eventreg.pdf import certificate_pdf, certificates_merged, certificates_zip
 from eventreg.pdf.certificates import (
     NoCertificates,
     _certificate_document,
-    _copy_pages,
     name_size,
     qr_data_uri,
 )
@@ -187,14 +186,6 @@ def test_letter_paper_certificates_are_us_letter_landscape(workshop, participant
     page = PdfReader(io.BytesIO(certificate_pdf(certificate))).pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     assert (round(width), round(height)) == (792, 612)
-
-
-def test_without_pypdf_files_are_cut_with_weasyprint(workshop, participant):
-    participant(workshop, family_name="Alone")
-    (certificate,) = issue_certificates(workshop, by=None)
-    document = _certificate_document(workshop, [certificate], title="t")
-    (data,) = list(_copy_pages(document, [[0]], ["Certificate Alone"]))
-    assert "Alone" in pdf_text(data)
 
 
 def test_a_logo_a_long_title_and_a_wrapped_name_still_fit_one_page(app, workshop, participant):
