@@ -87,7 +87,12 @@ def acceptance_letter(application_id: int) -> Response:
     from ..pdf.letters import acceptance_letter as render
 
     application = _application(application_id)
-    return pdf_response(render(application), f"{application.reference}-letter.pdf")
+    try:
+        data = render(application)
+    except DomainError as error:
+        # Not accepted: a page that says so, as for any other state the letter cannot have.
+        abort(409, description=str(error))
+    return pdf_response(data, f"{application.reference}-letter.pdf")
 
 
 @bp.get("/applications/<int:application_id>/statement.pdf")
