@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +19,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Blueprints whose pages show what only staff may see: never kept by a browser or proxy.
+PRIVATE_BLUEPRINTS = frozenset({"staff", "trainer", "auth"})
+
 
 def init_app(app: Flask) -> None:
     """Add the headers after each request; a view may set a stricter one of its own."""
@@ -33,6 +36,10 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.blueprint in PRIVATE_BLUEPRINTS and "no-store" not in headers.get(
+            "Cache-Control", ""
+        ):
+            headers["Cache-Control"] = "no-store"
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
