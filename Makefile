@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/mypy eventreg
 
 # Each benchmark measures its own baseline in the same run and writes bench/results/NAME.json.
-BENCHES := mail apply review pdf
+BENCHES := mail apply review pdf api
 bench: system-packages install
 	@mkdir -p bench/results
 	@set -e; for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py; done

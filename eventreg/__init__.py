@@ -67,6 +67,10 @@ def create_app(
     errors.init_app(app)
     ratelimits.init_app(app)
 
+    from . import api
+
+    api.init_app(app)
+
     from . import batches, cli  # noqa: F401  (batches registers the job kinds)
 
     cli.init_app(app)

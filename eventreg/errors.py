@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
+        if request.path.startswith("/api/"):  # e.g. an unknown address under the API
+            from .api.problems import from_http_error
+
+            return from_http_error(error)  # type: ignore[return-value]
         return render_template("errors/error.html", error=error, code=code), code
 
     @app.errorhandler(DBAPIError)

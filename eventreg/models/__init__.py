@@ -13,6 +13,7 @@ from .activities import (
     SessionKind,
     session_trainers,
 )
+from .apitokens import ApiToken
 from .applications import (
     PLACE_HOLDING,
     Application,
@@ -40,6 +41,7 @@ from .staff import Role, StaffAssignment, StaffUser
 __all__ = [
     "PLACE_HOLDING",
     "Activity",
+    "ApiToken",
     "ActivityKind",
     "ActivitySession",
     "ActivityStatus",

@@ -6,6 +6,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from . import (  # noqa: E402,F401  (registers the routes)
     activities,
+    apitokens,
     decisions,
     documents,
     evaluation,

@@ -10,6 +10,8 @@ def state_changing_urls(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or not ({"POST", "PUT", "PATCH", "DELETE"} & rule.methods):
             continue
+        if rule.endpoint.startswith("api."):
+            continue  # bearer tokens, never cookies: see the test below
         values = {
             name: ("x" * 43 if converter.__class__.__name__ == "UnicodeConverter" else 1)
             for name, converter in rule._converters.items()
@@ -32,3 +34,22 @@ def test_every_state_changing_route_needs_the_token(app, db, sign_in_as):
                 if code != 400:
                     refused[f"{who} {url} token={token}"] = code
     assert refused == {}
+
+
+def test_the_api_does_not_act_on_a_signed_in_browser_session(app, db, sign_in_as):
+    """The API takes no session cookie, so a page elsewhere cannot make a browser act."""
+    admin = sign_in_as(Role.ADMIN)
+    api_changes = [
+        url
+        for url in state_changing_urls_of_api(app)
+        if admin.post(url, json={}).status_code != 401
+    ]
+    assert api_changes == []
+
+
+def state_changing_urls_of_api(app) -> list[str]:
+    return [
+        rule.build({name: 1 for name in rule.arguments})[1]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and "POST" in rule.methods
+    ]

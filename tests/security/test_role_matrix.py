@@ -36,6 +36,7 @@ from eventreg.models import (
     PaymentMethod,
     Role,
 )
+from eventreg.services import apitokens
 
 from ..conftest import csrf_token_from
 
@@ -61,6 +62,7 @@ ADMINS = only(ADMIN)
 MANAGERS = only(MANAGER, ADMIN)
 OFFICE = only(ASSISTANT, MANAGER, ADMIN)  # admissions, money, messages, exports
 IN_THE_ROOM = only(TRAINER, ASSISTANT, MANAGER, ADMIN)
+OWN_TOKENS = {ANON: SIGN_IN} | {role: HIDDEN for role in SIGNED_IN}  # each their own
 OWN_JOBS = {ANON: SIGN_IN, ADMIN: OK} | {role: HIDDEN for role in SIGNED_IN if role != ADMIN}
 
 EXPECTED: dict[str, dict[str, str]] = {
@@ -70,6 +72,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.outbox_retry": ADMINS,
     "staff.job": OWN_JOBS,
     "staff.job_download": OWN_JOBS,
+    # Personal API tokens
+    "staff.api_tokens": EVERYONE_SIGNED_IN,
+    "staff.api_token_create": EVERYONE_SIGNED_IN,
+    "staff.api_token_revoke": OWN_TOKENS,
     # Managing the activity (a manager of any activity may start a new one)
     "staff.activity_new": only(MANAGER, ADMIN),
     "staff.activity": IN_THE_ROOM,
@@ -194,6 +200,7 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
         result_path=str(result),
         result_name="result.txt",
     )
+    token, _ = apitokens.create_token(owner, name="Someone else's")
     database.session.add_all([grant, payment, certificate, email, job])
     other = factories.activity()
     database.session.commit()
@@ -211,6 +218,7 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
             "certificate_id": certificate.id,
             "email_id": email.id,
             "job_id": job.id,
+            "token_id": token.id,
             "decision": "waitlist",  # refused for an accepted application: nothing changes
             "fmt": "csv",
         },
