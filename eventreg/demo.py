@@ -37,6 +37,7 @@ from .models import (
     StaffAssignment,
     StaffUser,
 )
+from .models.money import amount_due
 
 DEMO_STAFF = [
     ("admin@example.org", "Ada Admin", None),
@@ -439,8 +440,8 @@ def _add_applications(activity: Activity, rng: random.Random, *, now: datetime) 
         if application.payment_source == PaymentSource.SPONSOR:
             application.sponsor_name = "National Federation of Municipalities"
         db.session.add(application)
-        holds_place = status in (ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)
-        if holds_place and wants_costshare and grants_left > 0:
+        takes_part = status.takes_part
+        if takes_part and wants_costshare and grants_left > 0:
             component = activity.fee_components[-1]
             if component.amount <= budget_left:
                 application.grants.append(
@@ -448,10 +449,12 @@ def _add_applications(activity: Activity, rng: random.Random, *, now: datetime) 
                 )
                 grants_left -= 1
                 budget_left -= component.amount
-        if holds_place and activity.fee_total > 0 and rng.random() < 0.6:
+        if takes_part and activity.fee_total > 0 and rng.random() < 0.6:
             application.payments.append(
                 Payment(
-                    amount=activity.fee_total - sum(g.amount for g in application.grants),
+                    amount=amount_due(
+                        activity.fee_total, sum(g.amount for g in application.grants), 0
+                    ),
                     received_on=(submitted + timedelta(days=20)).date(),
                     method=PaymentMethod.BANK_TRANSFER,
                 )

@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 
+from ..auth.access import TEAM
 from ..extensions import db
-from ..models import Activity, ActivitySession, Application, Certificate, Role, StaffAssignment
+from ..models import Activity, ActivitySession, Application, Certificate, StaffAssignment
 from ..services import attendance, certificates
 from . import bp
 from .access import authorize, caller
@@ -22,7 +23,6 @@ from .schemas import (
 )
 
 # Who works in the room (as on the trainer's and the certificates' pages).
-IN_THE_ROOM = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
 
 
 @bp.get("/activities")
@@ -44,7 +44,7 @@ def list_activities() -> dict[str, Any]:
 
 def _activity(activity_id: int) -> Activity:
     activity = db.get_or_404(Activity, activity_id)
-    authorize(activity.id, *IN_THE_ROOM)
+    authorize(activity.id, *TEAM)
     return activity
 
 
@@ -60,7 +60,7 @@ def get_activity(activity_id: int) -> Activity:
 def get_attendance(session_id: int) -> dict[str, Any]:
     """Who is marked present or absent at a session."""
     session = db.get_or_404(ActivitySession, session_id)
-    authorize(session.activity_id, *IN_THE_ROOM)
+    authorize(session.activity_id, *TEAM)
     return _marks(session)
 
 
@@ -121,7 +121,7 @@ def mark_attendance(body: dict[str, bool], session_id: int, application_id: int)
     """Mark a confirmed participant present or absent at a session, as on the trainer's
     page; the last mark stands (two devices in the room may both mark)."""
     session = db.get_or_404(ActivitySession, session_id)
-    user = authorize(session.activity_id, *IN_THE_ROOM)
+    user = authorize(session.activity_id, *TEAM)
     application = db.get_or_404(Application, application_id)
     attendance.mark(application, session, present=body["present"], by=user)
     db.session.commit()

@@ -8,12 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import load_only
 
+from ..auth.access import OFFICE
 from ..extensions import db
-from ..models import Activity, Application, ApplicationStatus, Gender, PaymentMethod, Role
-from ..services import costshare, payments, review, selection
-from ..services.applications import lock_application
+from ..models import Activity, Application, ApplicationStatus, Gender, PaymentMethod
+from ..services import costshare, decisions, payments, review
 from ..services.costshare import Share
-from ..services.selection import Decision
+from ..services.decisions import Decision
+from ..services.lifecycle import lock_application
 from . import bp
 from .access import authorize, caller
 from .schemas import (
@@ -24,9 +25,6 @@ from .schemas import (
     GrantIn,
     PaymentIn,
 )
-
-# Who works on an activity's applications (as on the review pages).
-OFFICE = (Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT)
 
 
 def filters_from(args: dict[str, Any]) -> review.Filters:
@@ -101,7 +99,7 @@ def detail(application: Application) -> dict[str, Any]:
         paid=application.paid_total,
         amount_due=application.amount_due,
         payment_status=payments.status_of(application),
-        possible_decisions=[d.value for d in selection.possible_decisions(application)],
+        possible_decisions=[d.value for d in decisions.possible_decisions(application)],
     )
     return data
 
@@ -133,7 +131,7 @@ def decide(body: dict[str, Any], application_id: int) -> dict[str, Any]:
     told by email). Accepting when every place is taken waitlists: read `status`."""
     application = office_application(application_id)
     unchanged_since_read(application)
-    selection.decide(application, Decision(body["decision"]), by=caller(), note=body["note"])
+    decisions.decide(application, Decision(body["decision"]), by=caller(), note=body["note"])
     db.session.commit()
     return detail(application)
 

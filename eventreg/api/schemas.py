@@ -8,8 +8,8 @@ from marshmallow import fields, validate
 from ..models import ApplicationStatus, Gender, PaymentMethod
 from ..services import review
 from ..services.costshare import Share
+from ..services.decisions import Decision
 from ..services.payments import PaymentStatus
-from ..services.selection import Decision
 
 
 class Problem(ma.Schema):

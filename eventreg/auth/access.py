@@ -1,17 +1,36 @@
-"""Who may do what: role checks for staff routes, per activity where the role is per activity."""
+"""Who may do what: role checks for staff routes, per activity where the role is per activity.
+
+One idiom: a route with an `activity_id` says `@requires(*OFFICE)` (or `*TEAM`); a route
+on something that belongs to an activity (an application, a session, a certificate) loads
+it with `loaded(Model, id, *OFFICE)`, which answers 404 or 403 as `requires` would.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
 
+from ..extensions import db
 from ..models import Role, StaffUser
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Who runs an activity's admissions: applications, decisions, money, messages, certificates.
+OFFICE = (Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT)
+# The activity's whole team, trainers included: sessions, attendance, evaluation results.
+TEAM = (Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT, Role.TRAINER)
+
+
+class BelongsToActivity(Protocol):
+    @property
+    def activity_id(self) -> int: ...
+
+
+Owned = TypeVar("Owned", bound=BelongsToActivity)
 
 
 def staff() -> StaffUser:
@@ -49,3 +68,11 @@ def requires(*roles: Role) -> Callable[[F], F]:
         return cast(F, checked)
 
     return decorate
+
+
+def loaded(model: type[Owned], object_id: int, *roles: Role) -> Owned:
+    """The object (404 if there is none), if the signed-in staff member holds one of the
+    roles on the activity it belongs to (403 otherwise). Only call behind login_required."""
+    found = db.get_or_404(model, object_id)
+    authorize(found.activity_id, *roles)
+    return found

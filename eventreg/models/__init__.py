@@ -15,7 +15,9 @@ from .activities import (
 )
 from .apitokens import ApiToken
 from .applications import (
+    CLOSED,
     PLACE_HOLDING,
+    TAKING_PART,
     Application,
     ApplicationNote,
     ApplicationStatus,
@@ -39,7 +41,9 @@ from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .staff import Role, StaffAssignment, StaffUser
 
 __all__ = [
+    "CLOSED",
     "PLACE_HOLDING",
+    "TAKING_PART",
     "Activity",
     "ApiToken",
     "ActivityKind",

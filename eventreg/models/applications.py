@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
+from .money import amount_due
 
 if TYPE_CHECKING:
     from .activities import Activity
@@ -35,10 +36,38 @@ class ApplicationStatus(enum.StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
 
+    @property
+    def holds_place(self) -> bool:
+        """Whether an application in this status holds one of the activity's places."""
+        return self in PLACE_HOLDING
 
+    @property
+    def takes_part(self) -> bool:
+        """Whether the applicant confirmed and so takes part (sessions, evaluation, certificate)."""
+        return self in TAKING_PART
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the application ended without taking part; nothing can follow."""
+        return self in CLOSED
+
+
+# The status groups: every rule that asks "does this application hold a place, take part,
+# or has it ended?" asks these (in SQL: `Application.status.in_(PLACE_HOLDING)`).
 # Statuses that hold one of the activity's places.
 PLACE_HOLDING = frozenset(
     {ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED}
+)
+# Statuses of participants: they confirmed, and may have attended.
+TAKING_PART = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED})
+# Statuses that ended the application without taking part.
+CLOSED = frozenset(
+    {
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.CANCELLED,
+    }
 )
 
 
@@ -172,7 +201,7 @@ class Application(Model):
     @property
     def amount_due(self) -> int:
         """Fee components minus cost-share granted minus payments received, in minor units."""
-        return self.activity.fee_total - self.granted_total - self.paid_total
+        return amount_due(self.activity.fee_total, self.granted_total, self.paid_total)
 
 
 class ApplicationNote(Model):

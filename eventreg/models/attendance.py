@@ -161,3 +161,8 @@ class Certificate(Model):
     revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     application: Mapped[Application] = relationship()
+
+    @property
+    def activity_id(self) -> int:
+        """The activity the certificate is for (through its application)."""
+        return self.application.activity_id

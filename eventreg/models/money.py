@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -74,3 +74,46 @@ class Payment(Model):
 
     application: Mapped[Application] = relationship(back_populates="payments")
     recorded_by: Mapped[StaffUser | None] = relationship()
+
+
+# -- The amount due: one definition, as a Python value and as SQL ----------------------------
+
+Amount = TypeVar("Amount", int, "sa.ColumnElement[int]")
+
+
+def amount_due(fee: Amount, granted: Amount, paid: Amount) -> Amount:
+    """Amount due = fee components - cost-share granted - payments received (minor units).
+
+    The one formula: given numbers it gives the value (`Application.amount_due`), given SQL
+    expressions (`amount_due_sql`) the column, so a list and a page never disagree.
+    """
+    return fee - granted - paid
+
+
+def granted_sum() -> sa.ScalarSelect[int]:
+    """The cost-share granted to the application of the enclosing row, in minor units."""
+    from .applications import Application
+
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(CostShareGrant.amount), 0))
+        .where(CostShareGrant.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def paid_sum() -> sa.ScalarSelect[int]:
+    """The payments received for the application of the enclosing row, in minor units."""
+    from .applications import Application
+
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .where(Payment.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def amount_due_sql(fee_total: int) -> sa.ColumnElement[int]:
+    """The amount due of the enclosing Application row, for an activity's fee total."""
+    return amount_due(sa.literal(fee_total, sa.Integer), granted_sum(), paid_sum())

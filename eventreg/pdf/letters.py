@@ -6,14 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..models import Application, ApplicationStatus, Contact, utcnow
+from ..models import Application, Contact, utcnow
 from ..services.errors import DomainError
 from .render import branding_for, render_pdf
-
-# Statuses in which the applicant holds (or held) a place and may have a letter saying so.
-ADMITTED = frozenset(
-    {ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED}
-)
 
 
 class NotAdmitted(DomainError):
@@ -85,7 +80,7 @@ def acceptance_letter(application: Application) -> bytes:
     Usable for visa and sponsor purposes. Refuses (NotAdmitted) an application that is not
     accepted, confirmed or attended.
     """
-    if application.status not in ADMITTED:
+    if not application.status.holds_place:
         raise NotAdmitted(
             f"An application that is {application.status.label.lower()} has no acceptance letter."
         )

@@ -11,13 +11,12 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..formatting import country_name
-from ..models import Activity, ActivitySession, Application, ApplicationStatus
+from ..models import TAKING_PART, Activity, ActivitySession, Application
 from ..services.errors import DomainError
 from ..services.evaluations import questions_for
 from .render import branding_for, render_pdf
 
 # Who is expected in the room: confirmed participants, and those already marked attended.
-EXPECTED = (ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)
 
 # A day with more sessions than this gets one signature box for the whole day.
 MAX_SIGNATURE_COLUMNS = 4
@@ -59,7 +58,7 @@ def expected_participants(
     participants = list(
         db.session.scalars(
             sa.select(Application).where(
-                Application.activity_id == activity.id, Application.status.in_(EXPECTED)
+                Application.activity_id == activity.id, Application.status.in_(TAKING_PART)
             )
         )
     )

@@ -9,14 +9,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..extensions import db
 from ..models import Activity
-from ..services import applications
-from ..services.applications import ApplicationsClosed, Outcome
+from ..saving import show_error
+from ..services import applications, links
+from ..services.applications import ApplicationsClosed, SubmissionResult
 from ..services.errors import DomainError
 from . import bp
 from .formpage import Call, blank_form_page, call_facts, find_call
-from .forms import ResendLinkForm, application_form, show_error
+from .forms import ResendLinkForm, application_form
 
 Page = str | tuple[str, int] | Response
 
@@ -39,7 +41,7 @@ def apply(slug: str) -> Page:
     call = find_call(slug)
     if call is None:
         abort(404)
-    now = applications.clock()
+    now = clock.now()
     if request.method == "GET":
         if not call.is_open(now):
             return render_template("public/apply_closed.html", activity=load(call), now=now)
@@ -61,7 +63,7 @@ def apply(slug: str) -> Page:
                     cv=form.uploaded_cv(),
                     now=now,
                 )
-            except ApplicationsClosed as error:
+            except ApplicationsClosed as error:  # a closed call has its own page, not a form error
                 db.session.rollback()
                 return closed(load(call), now, str(error))
             except DomainError as error:
@@ -70,7 +72,7 @@ def apply(slug: str) -> Page:
             else:
                 token = submission.application.token
                 db.session.commit()
-                if submission.outcome == Outcome.ALREADY_APPLIED:
+                if submission.result == SubmissionResult.ALREADY_APPLIED:
                     return redirect(url_for(".link_sent", slug=slug, already="1"))
                 return redirect(url_for(".confirmation", token=token))
         elif not call.is_open(now):
@@ -98,7 +100,7 @@ def resend_link(slug: str) -> Page:
     activity = visible_or_404(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
-        applications.resend_link(activity, email=form.email.data)
+        links.resend_link(activity, email=form.email.data)
         db.session.commit()
         # The same answer whether or not the address applied: it reveals nobody.
         return redirect(url_for(".link_sent", slug=slug))

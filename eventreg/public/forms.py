@@ -37,8 +37,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 from ..formatting import language_name
 from ..models import AudienceTier, Gender, PaymentSource
 from ..services import applications
-from ..services.applications import Answers, CallFacts, UploadedCV
-from ..services.errors import DomainError
+from ..services.applications import Answers, CallFacts
+from ..services.uploads import InvalidUpload, UploadedCV, check_cv
 
 
 def options(*pairs: tuple[str, str], group: str | None = None) -> list[SelectChoice]:
@@ -158,12 +158,10 @@ def pdf_file(form: FlaskForm, field: Field) -> None:
     limit = int(current_app.config["CV_MAX_BYTES"])
     content = upload.stream.read(limit + 1)
     upload.stream.seek(0)
-    if len(content) > limit:
-        raise ValidationError(
-            f"The file is larger than {limit // (1024 * 1024)} MB: please attach a smaller PDF."
-        )
-    if not content.startswith(applications.PDF_MAGIC):
-        raise ValidationError("This file is not a PDF, whatever its name says: attach a PDF.")
+    try:
+        check_cv(UploadedCV(filename=upload.filename, content=content))
+    except InvalidUpload as refusal:
+        raise ValidationError(str(refusal)) from None
 
 
 class CheckboxList(SelectMultipleField):
@@ -400,15 +398,6 @@ def prefill(answers: Answers) -> dict[str, Any]:
     values["gender"] = answers.gender.value
     values["payment_source"] = answers.payment_source.value
     return values
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a refusal from the services next to the field it concerns (or atop the form)."""
-    target = form._fields.get(error.field) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 class ResendLinkForm(FlaskForm):

@@ -13,14 +13,13 @@ from typing import Protocol
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db
+from .. import clock
 from ..models import Application
-from ..outcomes import saved
-from ..services import applications
+from ..saving import saved
+from ..services import applicant, applications, correspondence, links
 from ..services.applications import Answers, CallFacts
-from ..services.errors import DomainError
 from . import bp
-from .forms import ActionForm, ReasonForm, application_form, prefill, show_error
+from .forms import ActionForm, ReasonForm, application_form, prefill
 
 Page = str | tuple[str, int] | Response
 
@@ -48,7 +47,7 @@ def keep_private(response: Response) -> Response:
 
 def application_or_404(token: str) -> Application:
     """The application behind a private link; 404 for an unknown or revoked one."""
-    application = applications.find_by_token(token)
+    application = links.find_by_token(token)
     if application is None:
         abort(404)
     return application
@@ -58,16 +57,16 @@ def application_or_404(token: str) -> Application:
 def status(token: str) -> str:
     """The private page: status, next steps, money, history, and what the applicant can do."""
     application = application_or_404(token)
-    now = applications.clock()
+    now = clock.now()
     return render_template(
         "public/status.html",
         application=application,
         activity=application.activity,
-        history=applications.applicant_history(application),
+        history=applicant.applicant_history(application),
         can_correct=applications.can_correct(application, now),
-        can_withdraw=applications.can_withdraw(application, now),
-        can_respond=applications.can_respond(application, now),
-        response_deadline=applications.response_deadline(application),
+        can_withdraw=applicant.can_withdraw(application, now),
+        can_respond=applicant.can_respond(application, now),
+        response_deadline=applicant.response_deadline(application),
         action_form=ActionForm(),
         now=now,
     )
@@ -81,7 +80,7 @@ def confirmation(token: str) -> str:
         "public/confirmation.html",
         application=application,
         activity=application.activity,
-        private_link=applications.private_link(application),
+        private_link=correspondence.private_link(application),
     )
 
 
@@ -90,25 +89,21 @@ def correct(token: str) -> Page:
     """The application form again, prefilled, while corrections are allowed."""
     application = application_or_404(token)
     activity = application.activity
-    now = applications.clock()
+    now = clock.now()
     if not applications.can_correct(application, now):
         flash("Your application can no longer be corrected here.", "error")
         return redirect(url_for(".status", token=token))
     form = application_form(
         CallFacts.of(activity), correcting=True, data=prefill(Answers.of(application))
     )
-    if form.validate_on_submit():
-        try:
-            changed = applications.correct_application(
-                application, answers=form.answers(), cv=form.uploaded_cv(), now=now
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your corrections are saved." if changed else "Nothing was changed.", "success")
-            return redirect(url_for(".status", token=token))
+    if form.validate_on_submit() and saved(
+        lambda: applications.correct_application(
+            application, answers=form.answers(), cv=form.uploaded_cv(), now=now
+        ),
+        done=lambda changed: "Your corrections are saved." if changed else "Nothing was changed.",
+        form=form,
+    ):
+        return redirect(url_for(".status", token=token))
     status_code = 422 if form.errors else 200
     page = render_template(
         "public/status_correct.html",
@@ -125,9 +120,9 @@ def withdraw(token: str) -> Page:
     """Ask for confirmation (GET), then withdraw the application (POST)."""
     return _confirmed_step(
         token,
-        allowed=applications.can_withdraw,
+        allowed=applicant.can_withdraw,
         not_allowed="Your application can no longer be withdrawn here.",
-        step=applications.withdraw_application,
+        step=applicant.withdraw_application,
         done="Your application is withdrawn. We have sent you a confirmation.",
         template="public/status_withdraw.html",
     )
@@ -139,7 +134,7 @@ def confirm(token: str) -> Response:
     application = application_or_404(token)
     if ActionForm().validate_on_submit():
         saved(
-            lambda: applications.confirm_participation(application, now=applications.clock()),
+            lambda: applicant.confirm_participation(application, now=clock.now()),
             done="Thank you: your participation is confirmed.",
         )
     return redirect(url_for(".status", token=token))
@@ -150,9 +145,9 @@ def decline(token: str) -> Page:
     """Ask for confirmation (GET), then decline the place offered (POST)."""
     return _confirmed_step(
         token,
-        allowed=applications.can_respond,
+        allowed=applicant.can_respond,
         not_allowed="There is no offer to decline, or the date to answer has passed.",
-        step=applications.decline_participation,
+        step=applicant.decline_participation,
         done="You have declined your place. We have sent you a confirmation.",
         template="public/status_decline.html",
     )
@@ -173,13 +168,13 @@ def _confirmed_step(
 ) -> Page:
     """A step the applicant confirms on a page of its own, with an optional word of reason."""
     application = application_or_404(token)
-    if not allowed(application, applications.clock()):
+    if not allowed(application, clock.now()):
         flash(not_allowed, "error")
         return redirect(url_for(".status", token=token))
     form = ReasonForm()
     if form.validate_on_submit():
         reason = form.reason.data or ""
-        saved(lambda: step(application, now=applications.clock(), reason=reason), done=done)
+        saved(lambda: step(application, now=clock.now(), reason=reason), done=done)
         return redirect(url_for(".status", token=token))
     return render_template(
         template, application=application, activity=application.activity, form=form
@@ -190,7 +185,7 @@ def _confirmed_step(
 def calendar(token: str) -> Response:
     """The activity as an .ics file to add to a calendar."""
     application = application_or_404(token)
-    ics = applications.calendar_for(application.activity)
+    ics = correspondence.calendar_for(application.activity)
     return Response(
         ics.content,
         mimetype=ics.content_type,

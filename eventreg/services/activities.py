@@ -24,8 +24,9 @@ from ..models import (
     StaffUser,
     utcnow,
 )
-from . import audit
+from . import audit, decisions
 from .errors import DomainError
+from .lifecycle import places_taken
 
 # The fields of an activity that staff edit on its main form; audited when they change.
 EDITABLE = (
@@ -168,11 +169,14 @@ def create_activity(values: dict[str, Any], *, by: StaffUser) -> Activity:
 
 
 def update_activity(activity: Activity, values: dict[str, Any], *, by: StaffUser) -> None:
-    """Change an activity's details; refuses inconsistent values and changes nothing then."""
-    _check(values, activity_id=activity.id)
-    if values["capacity"] < activity.capacity:
-        from .decisions import places_taken
+    """Change an activity's details; refuses inconsistent values and changes nothing then.
 
+    A capacity raised offers the new places to the waiting list when the activity offers
+    freed places automatically.
+    """
+    _check(values, activity_id=activity.id)
+    raised = values["capacity"] > activity.capacity
+    if values["capacity"] < activity.capacity:
         taken = places_taken(activity.id)
         if values["capacity"] < taken:
             raise InvalidActivity(
@@ -186,6 +190,8 @@ def update_activity(activity: Activity, values: dict[str, Any], *, by: StaffUser
     audit.record(
         "activity_updated", activity, by=by, before=before, after=audit.snapshot(activity, EDITABLE)
     )
+    if raised:
+        decisions.offer_freed_places(activity.id, by=by)
 
 
 def problems_before_publishing(activity: Activity) -> list[str]:

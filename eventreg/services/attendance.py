@@ -13,19 +13,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import (
+    TAKING_PART,
     Activity,
     ActivitySession,
     Application,
-    ApplicationStatus,
     Attendance,
     StaffUser,
     utcnow,
 )
 from . import audit
 from .errors import DomainError
-
-# Who appears on attendance lists: those who confirmed, and those already marked as attended.
-PARTICIPATING = (ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)
 
 
 class NotAParticipant(DomainError):
@@ -45,7 +42,7 @@ def participants(activity: Activity) -> list[Application]:
     return list(
         db.session.scalars(
             sa.select(Application)
-            .where(Application.activity_id == activity.id, Application.status.in_(PARTICIPATING))
+            .where(Application.activity_id == activity.id, Application.status.in_(TAKING_PART))
             .order_by(
                 sa.func.lower(Application.family_name), sa.func.lower(Application.given_names)
             )
@@ -72,7 +69,7 @@ def mark(
     at the same moment both succeed and the later one stands, instead of one failing on
     the unique constraint.
     """
-    if application.activity_id != session.activity_id or application.status not in PARTICIPATING:
+    if application.activity_id != session.activity_id or not application.status.takes_part:
         raise NotAParticipant("Only confirmed participants of this activity can be marked.")
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

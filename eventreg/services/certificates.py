@@ -10,19 +10,16 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import (
+    TAKING_PART,
     Activity,
     Application,
-    ApplicationStatus,
     Certificate,
     StaffUser,
     utcnow,
 )
 from . import attendance, audit
-from .applications import lock_activity
 from .errors import DomainError
-
-# Only people who took part can have a certificate.
-PARTICIPATING = (ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)
+from .lifecycle import lock_activity
 
 
 class AlreadyRevoked(DomainError):
@@ -79,7 +76,7 @@ def eligible_without_certificate(activity: Activity) -> list[Application]:
         .outerjoin(Certificate, Certificate.application_id == Application.id)
         .where(
             Application.activity_id == activity.id,
-            Application.status.in_(PARTICIPATING),
+            Application.status.in_(TAKING_PART),
             Certificate.id.is_(None),
         )
         .order_by(Application.number)

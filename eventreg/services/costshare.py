@@ -21,6 +21,7 @@ from ..emails import queue_email
 from ..extensions import db
 from ..formatting import money
 from ..models import (
+    CLOSED,
     PLACE_HOLDING,
     Activity,
     Application,
@@ -29,9 +30,9 @@ from ..models import (
     StaffUser,
 )
 from . import audit
-from .applications import email_context, lock_application
+from .correspondence import email_context
 from .errors import DomainError
-from .review import CLOSED
+from .lifecycle import lock_application
 
 
 class Share(enum.StrEnum):

@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    TAKING_PART,
     Activity,
     Application,
-    ApplicationStatus,
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationQuestion,
@@ -125,7 +125,7 @@ def invite_participants(
     for application in db.session.scalars(
         sa.select(Application).where(
             Application.activity_id == activity.id,
-            Application.status.in_((ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)),
+            Application.status.in_(TAKING_PART),
         )
     ):
         if application.id in invited:
@@ -296,7 +296,7 @@ def report(activity: Activity, *, module: Module | None = None) -> EvaluationRep
         db.session.scalar(
             sa.select(sa.func.count(Application.id)).where(
                 Application.activity_id == activity.id,
-                Application.status.in_((ApplicationStatus.CONFIRMED, ApplicationStatus.ATTENDED)),
+                Application.status.in_(TAKING_PART),
             )
         )
         or 0

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..formatting import country_name
 from ..models import PLACE_HOLDING, Activity
+from ..models.money import amount_due
 from . import payments
 from .errors import DomainError
 from .review import Filters, Row, Sort, region_of, rows
@@ -58,7 +59,7 @@ def _local(moment: datetime | None, activity: Activity) -> str:
 
 
 def _due(row: Row, activity: Activity) -> int:
-    return activity.fee_total - row.granted - row.paid
+    return amount_due(activity.fee_total, row.granted, row.paid)
 
 
 COLUMNS: dict[str, Column] = {

@@ -10,18 +10,19 @@ plain data (escaped in the HTML part).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..emails import queue_email
+from ..emails import Attachment, queue_email
 from ..extensions import db
 from ..formatting import money
 from ..jobs import JobResult, Progress, job, submit
 from ..models import Activity, Application, AuditLog, EmailOutbox, Job, StaffUser
 from . import audit, review
-from .applications import local_date, private_link
+from .correspondence import local_date, private_link
 from .errors import DomainError
 from .review import Filters, Sort
 
@@ -128,13 +129,19 @@ def preview(letter: Letter, application: Application) -> Letter:
     return personalise(check_letter(letter), application)
 
 
-def send_message(application: Application, *, letter: Letter, by: StaffUser) -> EmailOutbox:
+def send_message(
+    application: Application,
+    *,
+    letter: Letter,
+    by: StaffUser | None,
+    attachments: Sequence[Attachment] = (),
+) -> EmailOutbox:
     """Queue the letter, filled in for this applicant, and record it in their history.
 
     Refuses (MessageRefused) an empty letter or one with an unknown placeholder.
     """
     letter = check_letter(letter)
-    return _send(application, letter, by=by)
+    return _send(application, letter, by=by, attachments=attachments)
 
 
 def _send(
@@ -143,12 +150,14 @@ def _send(
     *,
     by: StaffUser | None,
     job_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailOutbox:
     filled = personalise(letter, application)
     email = queue_email(
         "message",
         to=application.email,
         application=application,
+        attachments=attachments,
         subject=filled.subject,
         body=filled.body,
     )

@@ -27,10 +27,11 @@ from ..models import (
     StaffUser,
     utcnow,
 )
+from ..models.money import amount_due, granted_sum, paid_sum
 from . import audit
-from .applications import email_context, lock_application
+from .correspondence import email_context
 from .errors import DomainError
-from .review import granted_sum, paid_sum
+from .lifecycle import lock_application
 
 NOTE_MAX = 500
 
@@ -54,10 +55,9 @@ class PaymentRefused(DomainError):
 
 def payment_status(fee: int, granted: int, paid: int) -> PaymentStatus:
     """The status of a fee, given what is granted and paid (all in minor units)."""
-    owed = fee - granted
-    if owed <= 0:
+    if amount_due(fee, granted, 0) <= 0:
         return PaymentStatus.WAIVED
-    if paid >= owed:
+    if amount_due(fee, granted, paid) <= 0:
         return PaymentStatus.PAID
     if paid > 0:
         return PaymentStatus.PARTLY_PAID
@@ -175,7 +175,7 @@ class Balance:
 
     @property
     def due(self) -> int:
-        return self.fee - self.granted - self.paid
+        return amount_due(self.fee, self.granted, self.paid)
 
     @property
     def payment_status(self) -> PaymentStatus:

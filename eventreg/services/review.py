@@ -26,18 +26,14 @@ from ..models import (
     ApplicationNote,
     ApplicationStatus,
     AuditLog,
-    CostShareGrant,
     Gender,
-    Payment,
     StaffUser,
 )
+from ..models.money import granted_sum, paid_sum
 from . import audit
 from .errors import DomainError
 
 Status = ApplicationStatus
-
-# Statuses that end an application: it holds no place and no claim on the budget.
-CLOSED = frozenset({Status.REJECTED, Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED})
 
 
 # The list reads through the indexes declared on Application (country; gender,
@@ -256,26 +252,6 @@ def order_by(filters: Filters) -> list[sa.ColumnElement[Any]]:
     chosen = [key.desc() if filters.descending else key.asc() for key in keys[filters.sort]]
     tie = Application.number.desc() if filters.descending else Application.number.asc()
     return [*chosen, tie]
-
-
-def granted_sum() -> sa.ScalarSelect[int]:
-    """The cost-share granted to the application of the enclosing row, in minor units."""
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(CostShareGrant.amount), 0))
-        .where(CostShareGrant.application_id == Application.id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
-
-
-def paid_sum() -> sa.ScalarSelect[int]:
-    """The payments received for the application of the enclosing row, in minor units."""
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
-        .where(Payment.application_id == Application.id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
 
 
 # What a page of the list shows; other columns are not loaded (and raise if read, so that

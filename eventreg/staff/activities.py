@@ -12,7 +12,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires, staff
+from ..auth.access import TEAM, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import (
@@ -28,8 +28,8 @@ from ..models import (
     StaffAssignment,
     StaffUser,
 )
+from ..saving import saved
 from ..services import activities as service
-from ..services.errors import DomainError
 from . import bp
 from .forms import (
     ActivityForm,
@@ -43,15 +43,6 @@ from .forms import (
 )
 
 DATETIMES = ("starts_at", "ends_at", "opens_at", "deadline_at")
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a domain refusal next to the field it concerns, or at the top of the page."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def activity_values(form: ActivityForm) -> dict[str, Any]:
@@ -85,21 +76,19 @@ def activity_new() -> str | Response:
     if not may_create(user):
         abort(403)
     form = ActivityForm()
-    if form.validate_on_submit():
-        try:
-            activity = service.create_activity(activity_values(form), by=user)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{activity.reference} is created as a draft.", "success")
-            return redirect(url_for(".activity", activity_id=activity.id))
+    if form.validate_on_submit() and (
+        created := saved(
+            lambda: service.create_activity(activity_values(form), by=user),
+            done=lambda activity: f"{activity.reference} is created as a draft.",
+            form=form,
+        )
+    ):
+        return redirect(url_for(".activity", activity_id=created.value.id))
     return render_template("staff/activities/edit.html", form=form, activity=None)
 
 
 @bp.get("/activities/<int:activity_id>")
-@requires(Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT, Role.TRAINER)
+@requires(*TEAM)
 def activity(activity_id: int) -> str:
     found = db.get_or_404(Activity, activity_id)
     user = staff()
@@ -120,16 +109,12 @@ def activity_edit(activity_id: int) -> str | Response:
     found = db.get_or_404(Activity, activity_id)
     form = ActivityForm(obj=found)
     fill_local_times(form, found, DATETIMES)
-    if form.validate_on_submit():
-        try:
-            service.update_activity(found, activity_values(form), by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The activity is saved.", "success")
-            return redirect(url_for(".activity", activity_id=found.id))
+    if form.validate_on_submit() and saved(
+        lambda: service.update_activity(found, activity_values(form), by=staff()),
+        done="The activity is saved.",
+        form=form,
+    ):
+        return redirect(url_for(".activity", activity_id=found.id))
     return render_template("staff/activities/edit.html", form=form, activity=found)
 
 
@@ -141,14 +126,10 @@ def activity_status(activity_id: int) -> Response:
     if not ActionForm().validate_on_submit() or wanted not in set(ActivityStatus):
         flash("The request was not valid. Please try again.", "error")
     else:
-        try:
-            service.change_status(found, ActivityStatus(wanted), by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"{found.reference} is now {found.status}.", "success")
+        saved(
+            lambda: service.change_status(found, ActivityStatus(wanted), by=staff()),
+            done=lambda _: f"{found.reference} is now {found.status}.",
+        )
     return redirect(url_for(".activity", activity_id=activity_id))
 
 
@@ -162,25 +143,24 @@ def activity_duplicate(activity_id: int) -> str | Response:
         slug=suggestion.slug,
         starts_at=suggestion.starts_at.astimezone(source.zone).replace(tzinfo=None),
     )
-    if form.validate_on_submit():
-        try:
-            starts = service.local_to_utc(form.starts_at.data, source.timezone, field="starts_at")
-            copy = service.duplicate_activity(
+    if form.validate_on_submit() and (
+        copy := saved(
+            lambda: service.duplicate_activity(
                 source,
                 service.Edition(
                     reference=form.reference.data.strip(),
                     slug=form.slug.data.strip().lower(),
-                    starts_at=starts,
+                    starts_at=service.local_to_utc(
+                        form.starts_at.data, source.timezone, field="starts_at"
+                    ),
                 ),
                 by=staff(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{copy.reference} is a draft copy of {source.reference}.", "success")
-            return redirect(url_for(".activity", activity_id=copy.id))
+            ),
+            done=lambda made: f"{made.reference} is a draft copy of {source.reference}.",
+            form=form,
+        )
+    ):
+        return redirect(url_for(".activity", activity_id=copy.value.id))
     return render_template("staff/activities/duplicate.html", form=form, activity=source)
 
 
@@ -274,14 +254,11 @@ def activity_parts(activity_id: int, kind: str, part_id: int | None = None) -> s
             form.module_id.data = part.module_id or 0
             form.trainer_ids.data = [t.id for t in part.trainers]
     if form.validate_on_submit():
-        try:
-            service.save_part(found, part, _part_values(form, found, spec), by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"The {spec.singular} is saved.", "success")
+        if saved(
+            lambda: service.save_part(found, part, _part_values(form, found, spec), by=staff()),
+            done=f"The {spec.singular} is saved.",
+            form=form,
+        ):
             return redirect(url_for(".activity_parts", activity_id=found.id, kind=kind))
     rows: list[Any] = list(
         db.session.scalars(
@@ -313,12 +290,8 @@ def activity_part_delete(activity_id: int, kind: str, part_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         flash("The request was not valid. Please try again.", "error")
     else:
-        try:
-            service.delete_part(found, part, by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"The {spec.singular} is removed.", "success")
+        saved(
+            lambda: service.delete_part(found, part, by=staff()),
+            done=f"The {spec.singular} is removed.",
+        )
     return redirect(url_for(".activity_parts", activity_id=found.id, kind=kind))

@@ -15,10 +15,9 @@ from ..auth.access import staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import ApiToken, utcnow
-from ..outcomes import saved
+from ..saving import saved
 from ..services import apitokens
 from . import bp
-from .activities import show_error
 
 
 class TokenForm(FlaskForm):
@@ -49,9 +48,8 @@ def api_tokens() -> tuple[str, int]:
 @login_required
 def api_token_create() -> tuple[str, int]:
     form = TokenForm()
-    created: list[str] = []
 
-    def create() -> None:
+    def create() -> str:
         expires = form.expires_on.data
         _, secret = apitokens.create_token(
             staff(),
@@ -59,14 +57,16 @@ def api_token_create() -> tuple[str, int]:
             # The token lasts to the end of the day chosen, in UTC.
             expires_at=None if expires is None else datetime.combine(expires, time.max, UTC),
         )
-        created.append(secret)
+        return secret
 
-    if form.validate_on_submit() and saved(
-        create,
-        done="The token is created. Copy it now: it will not be shown again.",
-        refused=lambda error: show_error(form, error),
+    if form.validate_on_submit() and (
+        created := saved(
+            create,
+            done="The token is created. Copy it now: it will not be shown again.",
+            form=form,
+        )
     ):
-        return _page(secret=created[0])
+        return _page(secret=created.value)
     return _page(form)
 
 

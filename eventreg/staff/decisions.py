@@ -9,23 +9,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires, staff
+from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity
-from ..services import messages, review, selection
-from ..services.errors import DomainError
-from ..services.selection import Decision, Outcome
+from ..models import Activity, Application
+from ..saving import saved
+from ..services import decisions, messages, review
+from ..services.decisions import Decision, DecisionResult
 from . import bp
-from .activities import show_error
 from .forms import DecisionForm
-from .review import OFFICE, office_application
 
-OUTCOME_TEXT = {
-    Outcome.ACCEPTED: "accepted",
-    Outcome.WAITLISTED: "put on the waiting list",
-    Outcome.REJECTED: "rejected",
-    Outcome.CANCELLED: "cancelled",
+RESULT_TEXT = {
+    DecisionResult.ACCEPTED: "accepted",
+    DecisionResult.WAITLISTED: "put on the waiting list",
+    DecisionResult.REJECTED: "rejected",
+    DecisionResult.CANCELLED: "cancelled",
 }
 
 
@@ -38,26 +36,24 @@ def _decision(value: str) -> Decision:
 @bp.route("/applications/<int:application_id>/decide/<decision>", methods=["GET", "POST"])
 @login_required
 def decide(application_id: int, decision: str) -> str | Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     chosen = _decision(decision)
-    letter = selection.default_letter(chosen)
+    letter = decisions.default_letter(chosen)
     form = DecisionForm(decision=chosen.value, subject=letter.subject, body=letter.body)
-    if form.validate_on_submit():
-        try:
-            result = selection.decide(
+    if form.validate_on_submit() and (
+        decided := saved(
+            lambda: decisions.decide(
                 found, chosen, by=staff(), note=form.note.data or "", letter=form.letter()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{found.full_name} is {OUTCOME_TEXT[result.outcome]}.", "success")
-            if chosen is Decision.ACCEPT and result.outcome is Outcome.WAITLISTED:
-                flash("Every place was taken, so the applicant is on the waiting list.", "info")
-            for offered in result.offered:
-                flash(f"The freed place is offered to {offered.full_name}.", "info")
-            return redirect(url_for(".application", application_id=found.id))
+            ),
+            done=lambda result: f"{found.full_name} is {RESULT_TEXT[result.result]}.",
+            form=form,
+        )
+    ):
+        if chosen is Decision.ACCEPT and decided.value.result is DecisionResult.WAITLISTED:
+            flash("Every place was taken, so the applicant is on the waiting list.", "info")
+        for offered in decided.value.offered:
+            flash(f"The freed place is offered to {offered.full_name}.", "info")
+        return redirect(url_for(".application", application_id=found.id))
     return render_template(
         "staff/applications/decide.html",
         application=found,
@@ -84,7 +80,7 @@ def decide_many(activity_id: int) -> str | Response:
         return redirect(back)
     if not form.confirmed.data:
         # First step: show the email text for staff to read and edit before it goes.
-        letter = selection.default_letter(chosen)
+        letter = decisions.default_letter(chosen)
         form.subject.data, form.body.data = letter.subject, letter.body
         form.confirmed.data = "1"
         return render_template(
@@ -96,13 +92,13 @@ def decide_many(activity_id: int) -> str | Response:
             placeholders=messages.PLACEHOLDERS,
             back=back,
         )
-    try:
-        result = selection.decide_many(
+    bulk = saved(
+        lambda: decisions.decide_many(
             chosen_ones, chosen, by=staff(), note=form.note.data or "", letter=form.letter()
-        )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+        ),
+        form=form,
+    )
+    if not bulk:
         return render_template(
             "staff/applications/decide_many.html",
             activity=activity,
@@ -112,9 +108,9 @@ def decide_many(activity_id: int) -> str | Response:
             placeholders=messages.PLACEHOLDERS,
             back=back,
         )
-    db.session.commit()
-    for outcome, done in result.outcomes.items():
-        flash(f"{len(done)} {_people(len(done))} {OUTCOME_TEXT[outcome]}.", "success")
+    result = bulk.value
+    for reached, done in result.decided.items():
+        flash(f"{len(done)} {_people(len(done))} {RESULT_TEXT[reached]}.", "success")
     for application, reason in result.refused:
         flash(f"{application.reference} {application.full_name}: {reason}", "error")
     for offered in result.offered:
@@ -129,14 +125,10 @@ def offer_place(activity_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         flash("The request was not valid. Please try again.", "error")
     else:
-        try:
-            offered = selection.offer_next_place(activity, by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"The place is offered to {offered.full_name}.", "success")
+        saved(
+            lambda: decisions.offer_next_place(activity, by=staff()),
+            done=lambda offered: f"The place is offered to {offered.full_name}.",
+        )
     return redirect(url_for(".applications", activity_id=activity.id, status="waitlisted"))
 
 

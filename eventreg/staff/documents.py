@@ -13,16 +13,14 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import jobs
-from ..auth.access import authorize, requires, staff
+from ..auth.access import OFFICE, TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, ActivitySession, Application, Certificate, Role
+from ..models import Activity, ActivitySession, Application, Certificate
+from ..saving import saved
 from ..services import attendance, certificates
 from ..services.errors import DomainError
 from . import bp
-
-IN_THE_ROOM = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
-ADMISSIONS = (Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
 
 
 class RevokeForm(FlaskForm):
@@ -37,7 +35,7 @@ def pdf_response(data: bytes, filename: str) -> Response:
 
 
 @bp.get("/activities/<int:activity_id>/attendance-sheet.pdf")
-@requires(*IN_THE_ROOM)
+@requires(*TEAM)
 def attendance_sheet(activity_id: int) -> Response:
     from ..pdf.sheets import SheetOrder
     from ..pdf.sheets import attendance_sheet as render
@@ -64,7 +62,7 @@ def attendance_sheet(activity_id: int) -> Response:
 
 
 @bp.get("/activities/<int:activity_id>/evaluation-sheets.pdf")
-@requires(*IN_THE_ROOM)
+@requires(*TEAM)
 def evaluation_sheets(activity_id: int) -> Response:
     from ..pdf.sheets import evaluation_sheets as render
 
@@ -75,18 +73,12 @@ def evaluation_sheets(activity_id: int) -> Response:
     return pdf_response(data, f"{activity.reference}-evaluation.pdf")
 
 
-def _application(application_id: int) -> Application:
-    application = db.get_or_404(Application, application_id)
-    authorize(application.activity_id, *ADMISSIONS)
-    return application
-
-
 @bp.get("/applications/<int:application_id>/acceptance-letter.pdf")
 @login_required
 def acceptance_letter(application_id: int) -> Response:
     from ..pdf.letters import acceptance_letter as render
 
-    application = _application(application_id)
+    application = loaded(Application, application_id, *OFFICE)
     try:
         data = render(application)
     except DomainError as error:
@@ -100,18 +92,12 @@ def acceptance_letter(application_id: int) -> Response:
 def statement(application_id: int) -> Response:
     from ..pdf.letters import statement_of_account as render
 
-    application = _application(application_id)
+    application = loaded(Application, application_id, *OFFICE)
     return pdf_response(render(application), f"{application.reference}-statement.pdf")
 
 
-def _certificate(certificate_id: int, *roles: Role) -> Certificate:
-    found = db.get_or_404(Certificate, certificate_id)
-    authorize(found.application.activity_id, *roles)
-    return found
-
-
 @bp.get("/activities/<int:activity_id>/certificates")
-@requires(*IN_THE_ROOM)
+@requires(*TEAM)
 def certificates_page(activity_id: int) -> str:
     activity = db.get_or_404(Activity, activity_id)
     issued = {
@@ -144,14 +130,14 @@ def _start(kind: str, activity: Activity, **params: object) -> Response:
 
 
 @bp.post("/activities/<int:activity_id>/certificates/issue")
-@requires(Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER, Role.TRAINER)
+@requires(*TEAM)
 def certificates_issue(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
     return _start("certificates.issue", activity, by_id=staff().id)
 
 
 @bp.post("/activities/<int:activity_id>/certificates/batch")
-@requires(*IN_THE_ROOM)
+@requires(*TEAM)
 def certificates_batch(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
     return _start("certificates.batch", activity, as_zip=request.form.get("format") == "zip")
@@ -162,7 +148,7 @@ def certificates_batch(activity_id: int) -> Response:
 def certificate_download(certificate_id: int) -> Response:
     from ..pdf.certificates import certificate_pdf
 
-    certificate = _certificate(certificate_id, *IN_THE_ROOM)
+    certificate = loaded(Certificate, certificate_id, *TEAM)
     try:
         data = certificate_pdf(certificate)
     except DomainError:
@@ -173,18 +159,16 @@ def certificate_download(certificate_id: int) -> Response:
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @login_required
 def certificate_revoke(certificate_id: int) -> Response:
-    certificate = _certificate(certificate_id, *ADMISSIONS)
+    certificate = loaded(Certificate, certificate_id, *OFFICE)
     activity_id = certificate.application.activity_id
     form = RevokeForm()
     if not form.validate_on_submit():
         flash("Say why the certificate is revoked.", "error")
     else:
-        try:
-            certificates.revoke_certificate(certificate, reason=form.reason.data or "", by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"The certificate of {certificate.application.full_name} is revoked.", "success")
+        saved(
+            lambda: certificates.revoke_certificate(
+                certificate, reason=form.reason.data or "", by=staff()
+            ),
+            done=f"The certificate of {certificate.application.full_name} is revoked.",
+        )
     return redirect(url_for(".certificates_page", activity_id=activity_id))

@@ -5,18 +5,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires, staff
+from ..auth.access import OFFICE, TEAM, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, Module, Role
+from ..models import Activity, Module
 from ..public.evaluate import evaluation_form
+from ..saving import saved
 from ..services import evaluations
-from ..services.errors import DomainError
 from . import bp
 from .documents import pdf_response
-
-READERS = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
-ORGANISERS = (Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
 
 
 def _module(activity: Activity) -> Module | None:
@@ -27,7 +24,7 @@ def _module(activity: Activity) -> Module | None:
 
 
 @bp.get("/activities/<int:activity_id>/evaluation")
-@requires(*READERS)
+@requires(*TEAM)
 def evaluation(activity_id: int) -> str:
     activity = db.get_or_404(Activity, activity_id)
     module = _module(activity)
@@ -41,7 +38,7 @@ def evaluation(activity_id: int) -> str:
 
 
 @bp.post("/activities/<int:activity_id>/evaluation/invite")
-@requires(*ORGANISERS)
+@requires(*OFFICE)
 def evaluation_invite(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
     if not ActionForm().validate_on_submit():
@@ -54,22 +51,20 @@ def evaluation_invite(activity_id: int) -> Response:
 
 
 @bp.route("/activities/<int:activity_id>/evaluation/paper", methods=["GET", "POST"])
-@requires(*ORGANISERS)
+@requires(*OFFICE)
 def evaluation_paper(activity_id: int) -> str | Response:
     activity = db.get_or_404(Activity, activity_id)
     questions = evaluations.questions_for(activity)
     form = evaluation_form(questions)
     if form.validate_on_submit():
-        saved = evaluations.ensure_questions(activity)
-        values = {q.id: form[f"q{q.position}"].data for q in saved}
-        try:
-            evaluations.record_paper(activity, values, module=_module(activity), by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The paper sheet is recorded. Type in the next one.", "success")
+        stored = evaluations.ensure_questions(activity)
+        values = {q.id: form[f"q{q.position}"].data for q in stored}
+        if saved(
+            lambda: evaluations.record_paper(
+                activity, values, module=_module(activity), by=staff()
+            ),
+            done="The paper sheet is recorded. Type in the next one.",
+        ):
             return redirect(url_for(".evaluation_paper", activity_id=activity.id))
     return render_template(
         "staff/evaluation_paper.html", activity=activity, form=form, questions=questions
@@ -77,7 +72,7 @@ def evaluation_paper(activity_id: int) -> str | Response:
 
 
 @bp.get("/activities/<int:activity_id>/evaluation.csv")
-@requires(*READERS)
+@requires(*TEAM)
 def evaluation_csv(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
     response = Response(evaluations.answers_csv(activity), mimetype="text/csv")
@@ -88,7 +83,7 @@ def evaluation_csv(activity_id: int) -> Response:
 
 
 @bp.get("/activities/<int:activity_id>/evaluation.pdf")
-@requires(*READERS)
+@requires(*TEAM)
 def evaluation_pdf(activity_id: int) -> Response:
     from ..pdf.render import branding_for, render_pdf
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires
+from ..auth.access import OFFICE, requires
 from ..extensions import db
 from ..models import Activity
 from ..services import exports
 from ..services.exports import Export, Format
 from . import bp
 from .forms import ExportForm, ReviewFilterForm
-from .review import OFFICE
 
 
 def _download(export: Export) -> Response:

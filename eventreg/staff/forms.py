@@ -44,11 +44,11 @@ from ..models import (
 )
 from ..services.activities import known_timezones
 from ..services.costshare import Share
+from ..services.decisions import Decision
 from ..services.exports import COLUMNS as EXPORT_COLUMNS
 from ..services.exports import DEFAULT_COLUMNS
 from ..services.messages import Letter
 from ..services.review import PAGE_SIZES, Filters, Region, Sort
-from ..services.selection import Decision
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 

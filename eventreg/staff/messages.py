@@ -8,41 +8,34 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires, staff
+from ..auth.access import OFFICE, loaded, requires, staff
 from ..extensions import db
-from ..models import Activity
+from ..models import Activity, Application
+from ..saving import checked, saved
 from ..services import messages, review
-from ..services.errors import DomainError
 from . import bp
-from .activities import show_error
 from .forms import MessageForm, ReviewFilterForm
-from .review import OFFICE, office_application
 
 
 @bp.route("/applications/<int:application_id>/message", methods=["GET", "POST"])
 @login_required
 def message(application_id: int) -> str | Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     form = MessageForm()
     preview = None
     if form.validate_on_submit():
-        try:
-            if form.send.data:
-                messages.send_message(found, letter=form.letter(), by=staff())
-            else:
-                preview = messages.preview(form.letter(), found)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            if form.send.data:
-                db.session.commit()
-                flash(f"The message to {found.full_name} is on its way.", "success")
-                return redirect(url_for(".application", application_id=found.id))
+        if not form.send.data:
+            preview = checked(lambda: messages.preview(form.letter(), found), form=form)
+        elif saved(
+            lambda: messages.send_message(found, letter=form.letter(), by=staff()),
+            done=f"The message to {found.full_name} is on its way.",
+            form=form,
+        ):
+            return redirect(url_for(".application", application_id=found.id))
     return render_template(
         "staff/messages/one.html",
         application=found,
@@ -67,23 +60,16 @@ def message_many(activity_id: int) -> str | Response:
     preview = None
     if request.method == "POST" and (form.subject.data or form.body.data):
         if form.validate_on_submit():
-            try:
-                if form.send.data:
-                    record = messages.send_to_set(
-                        activity, filters=filters, letter=form.letter(), by=staff()
-                    )
-                elif first:
-                    preview = messages.preview(form.letter(), first[0].application)
-                else:
-                    raise messages.NoRecipients("No application matches: nobody to write to.")
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                if form.send.data:
-                    db.session.commit()
-                    flash(f"{recipients} messages are being queued.", "success")
-                    return redirect(url_for(".job", job_id=record.id))
+            if not form.send.data:
+                preview = checked(lambda: _preview(form, first), form=form)
+            elif job := saved(
+                lambda: messages.send_to_set(
+                    activity, filters=filters, letter=form.letter(), by=staff()
+                ),
+                done=f"{recipients} messages are being queued.",
+                form=form,
+            ):
+                return redirect(url_for(".job", job_id=job.value.id))
     return render_template(
         "staff/messages/many.html",
         activity=activity,
@@ -94,3 +80,10 @@ def message_many(activity_id: int) -> str | Response:
         preview=preview,
         placeholders=messages.PLACEHOLDERS,
     )
+
+
+def _preview(form: MessageForm, first: list[review.Row]) -> messages.Letter:
+    """The letter as the first recipient will read it; NoRecipients when nobody matches."""
+    if not first:
+        raise messages.NoRecipients("No application matches: nobody to write to.")
+    return messages.preview(form.letter(), first[0].application)

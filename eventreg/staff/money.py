@@ -6,17 +6,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.access import requires, staff
+from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Activity, Application, PaymentMethod
-from ..outcomes import saved
+from ..saving import saved
 from ..services import costshare, payments
 from ..services.costshare import Share
 from . import bp
-from .activities import show_error
 from .forms import GrantForm, PaymentForm, choices
-from .review import OFFICE, office_application
 
 
 def _grant_form(application: Application) -> GrantForm:
@@ -52,13 +50,13 @@ def _page(
 @bp.get("/applications/<int:application_id>/money")
 @login_required
 def application_money(application_id: int) -> tuple[str, int]:
-    return _page(office_application(application_id))
+    return _page(loaded(Application, application_id, *OFFICE))
 
 
 @bp.post("/applications/<int:application_id>/grants")
 @login_required
 def grant(application_id: int) -> tuple[str, int] | Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     form = _grant_form(found)
     if form.validate_on_submit() and saved(
         lambda: costshare.grant_cost_share(
@@ -69,7 +67,7 @@ def grant(application_id: int) -> tuple[str, int] | Response:
             by=staff(),
         ),
         done="The cost-sharing is granted; the applicant is told by email.",
-        refused=lambda error: show_error(form, error),
+        form=form,
     ):
         return _back_to(found)
     return _page(found, grant_form=form)
@@ -78,7 +76,7 @@ def grant(application_id: int) -> tuple[str, int] | Response:
 @bp.post("/applications/<int:application_id>/grants/<int:grant_id>/revoke")
 @login_required
 def revoke_grant(application_id: int, grant_id: int) -> Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     if _valid_action():
         saved(
             lambda: costshare.revoke_cost_share(found, grant_id=grant_id, by=staff()),
@@ -90,7 +88,7 @@ def revoke_grant(application_id: int, grant_id: int) -> Response:
 @bp.post("/applications/<int:application_id>/payments")
 @login_required
 def payment(application_id: int) -> tuple[str, int] | Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     form = PaymentForm()
     if form.validate_on_submit() and saved(
         lambda: payments.record_payment(
@@ -102,7 +100,7 @@ def payment(application_id: int) -> tuple[str, int] | Response:
             by=staff(),
         ),
         done="The payment is recorded; the applicant is told by email.",
-        refused=lambda error: show_error(form, error),
+        form=form,
     ):
         return _back_to(found)
     return _page(found, payment_form=form)
@@ -111,7 +109,7 @@ def payment(application_id: int) -> tuple[str, int] | Response:
 @bp.post("/applications/<int:application_id>/payments/<int:payment_id>/remove")
 @login_required
 def remove_payment(application_id: int, payment_id: int) -> Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     if _valid_action():
         saved(
             lambda: payments.remove_payment(found, payment_id=payment_id, by=staff()),

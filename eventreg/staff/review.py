@@ -9,29 +9,18 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..auth.access import authorize, requires, staff
+from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, Application, ApplicationStatus, Role
-from ..services import costshare, payments, review, selection
-from ..services.applications import upload_dir
-from ..services.errors import DomainError
+from ..models import Activity, Application, ApplicationStatus
+from ..saving import saved
+from ..services import costshare, decisions, payments, review
+from ..services.uploads import upload_dir
 from . import bp
-from .activities import show_error
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
 
 # Country names in English, looked up once (a Locale per lookup costs a quarter millisecond).
 COUNTRY_NAMES: dict[str, str] = dict(Locale("en").territories)
-
-# Who works on an activity's applications; trainers do not see them.
-OFFICE = (Role.ACTIVITY_MANAGER, Role.COURSE_ASSISTANT)
-
-
-def office_application(application_id: int) -> Application:
-    """The application, if the signed-in staff member works on its activity; else 404/403."""
-    application = db.get_or_404(Application, application_id)
-    authorize(application.activity_id, *OFFICE)
-    return application
 
 
 @bp.get("/activities/<int:activity_id>/applications")
@@ -62,7 +51,7 @@ def applications(activity_id: int) -> str:
         budget=costshare.budget(activity),
         places_left=max(activity.capacity - tallies.places_taken, 0),
         decision_form=DecisionForm(),
-        decisions=list(selection.Decision),
+        decisions=list(decisions.Decision),
         offer_form=ActionForm(),
         regions=list(review.Region),
         statuses=list(ApplicationStatus),
@@ -72,7 +61,7 @@ def applications(activity_id: int) -> str:
 @bp.get("/applications/<int:application_id>")
 @login_required
 def application(application_id: int) -> str:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     activity = found.activity
     requested = [
         c.name for c in activity.fee_components if c.id in (found.costshare_component_ids or [])
@@ -86,7 +75,7 @@ def application(application_id: int) -> str:
         history=review.history(found),
         notes=review.notes(found),
         note_form=NoteForm(),
-        decisions=selection.possible_decisions(found),
+        decisions=decisions.possible_decisions(found),
         payment_status=payments.status_of(found),
     )
 
@@ -94,7 +83,7 @@ def application(application_id: int) -> str:
 @bp.get("/applications/<int:application_id>/cv")
 @login_required
 def application_cv(application_id: int) -> Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     if not found.cv_path:
         abort(404)
     root = Path(upload_dir()).resolve()
@@ -114,18 +103,14 @@ def application_cv(application_id: int) -> Response:
 @bp.post("/applications/<int:application_id>/notes")
 @login_required
 def application_note(application_id: int) -> str | Response:
-    found = office_application(application_id)
+    found = loaded(Application, application_id, *OFFICE)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            review.add_note(found, body=form.body.data or "", by=staff())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The note is added.", "success")
-            return redirect(url_for(".application", application_id=found.id) + "#notes")
+    if form.validate_on_submit() and saved(
+        lambda: review.add_note(found, body=form.body.data or "", by=staff()),
+        done="The note is added.",
+        form=form,
+    ):
+        return redirect(url_for(".application", application_id=found.id) + "#notes")
     flash(" ".join(form.body.errors) or "The form had expired. Please try again.", "error")
     return redirect(url_for(".application", application_id=found.id) + "#notes")
 

@@ -11,15 +11,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 
-from ..auth.access import authorize, requires, staff
+from ..auth.access import TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, ActivitySession, Application, Role, StaffAssignment, utcnow
+from ..models import Activity, ActivitySession, Application, StaffAssignment, utcnow
 from ..services import attendance
 from ..services.errors import DomainError
 from . import bp
-
-IN_THE_ROOM = (Role.TRAINER, Role.COURSE_ASSISTANT, Role.ACTIVITY_MANAGER)
 
 
 class ImportForm(FlaskForm):
@@ -37,7 +35,7 @@ def my_sessions() -> str:
             Activity.id.in_(
                 sa.select(StaffAssignment.activity_id).where(
                     StaffAssignment.staff_user_id == user.id,
-                    StaffAssignment.role.in_(IN_THE_ROOM),
+                    StaffAssignment.role.in_(TEAM),
                 )
             )
         )
@@ -67,16 +65,10 @@ def my_sessions() -> str:
     )
 
 
-def _session(session_id: int) -> ActivitySession:
-    found = db.get_or_404(ActivitySession, session_id)
-    authorize(found.activity_id, *IN_THE_ROOM)
-    return found
-
-
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def session(session_id: int) -> str:
-    found = _session(session_id)
+    found = loaded(ActivitySession, session_id, *TEAM)
     people = attendance.participants(found.activity)
     return render_template(
         "trainer/session.html",
@@ -105,14 +97,14 @@ def _answer(found: ActivitySession, message: str, application_id: int | None = N
 @bp.post("/sessions/<int:session_id>/mark")
 @login_required
 def mark(session_id: int) -> Response:
-    found = _session(session_id)
+    found = loaded(ActivitySession, session_id, *TEAM)
     if not ActionForm().validate_on_submit():
         abort(400)
     application = db.get_or_404(Application, request.form.get("application_id", type=int) or 0)
     present = request.form.get("present") == "1"
     try:
         attendance.mark(application, found, present=present, by=staff())
-    except DomainError as error:
+    except DomainError as error:  # the page's script takes a plain 409, a browser a message
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return Response(str(error), status=409)
@@ -126,7 +118,7 @@ def mark(session_id: int) -> Response:
 @bp.post("/sessions/<int:session_id>/all-present")
 @login_required
 def all_present(session_id: int) -> Response:
-    found = _session(session_id)
+    found = loaded(ActivitySession, session_id, *TEAM)
     if not ActionForm().validate_on_submit():
         abort(400)
     count = attendance.mark_all_present(found, by=staff())
@@ -135,7 +127,7 @@ def all_present(session_id: int) -> Response:
 
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
-@requires(*IN_THE_ROOM)
+@requires(*TEAM)
 def activity_attendance(activity_id: int) -> str | Response:
     activity = db.get_or_404(Activity, activity_id)
     form = ImportForm()

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from eventreg import clock
 from eventreg.demo import at
-from eventreg.services import applications
 
 from .conftest import counts, form_page, submit, token_of
 
@@ -19,7 +19,7 @@ def freeze(monkeypatch):
     """Set the moment the views believe it is."""
 
     def set_now(moment):
-        monkeypatch.setattr(applications, "clock", lambda: moment)
+        monkeypatch.setattr(clock, "now", lambda: moment)
 
     return set_now
 

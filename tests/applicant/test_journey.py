@@ -5,7 +5,7 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from eventreg.models import ApplicationStatus, Role
-from eventreg.services import applications, decisions
+from eventreg.services import correspondence, decisions
 
 from ..conftest import csrf_token_from
 from .conftest import answers, counts, only_application, submit, token_of
@@ -149,7 +149,7 @@ def test_a_french_applicant_is_acknowledged_in_french(client, smtp, deliver, wor
     assert text.startswith("Bonjour Amina Diallo,")
     assert "Votre numéro de référence : A901357-0001" in text
     assert f"http://localhost/my/{token}" in text
-    deadline = applications.local_moment(workshop.deadline_at, "Europe/Rome", "fr")
+    deadline = correspondence.local_moment(workshop.deadline_at, "Europe/Rome", "fr")
     assert f"jusqu'au {deadline}" in text
     assert "Bonjour Amina Diallo," in html_body(mail)
     assert "Dear" not in text

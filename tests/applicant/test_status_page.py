@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from eventreg import clock
 from eventreg.models import ApplicationStatus, CostShareGrant, Payment, PaymentMethod, Role
-from eventreg.services import applications, decisions
+from eventreg.services import applicant, decisions, links
 
 from ..conftest import csrf_token_from
 from .conftest import answers, counts, only_application, post_form, submit, token_of
@@ -45,7 +46,7 @@ def test_a_forged_link_finds_nothing_and_changes_nothing(client, db, applied):
 
 def test_a_revoked_link_stops_working_for_pages_and_actions(client, db, applied):
     page = client.get(f"/my/{applied}/withdraw")
-    applications.revoke_link(only_application(db))
+    links.revoke_link(only_application(db))
     db.session.commit()
     before = counts(db)
     assert client.get(f"/my/{applied}").status_code == 404
@@ -130,7 +131,7 @@ def test_a_correction_cannot_steal_another_applicants_email(client, db, workshop
 
 
 def test_no_correction_once_the_call_has_closed(client, db, applied, workshop, monkeypatch):
-    monkeypatch.setattr(applications, "clock", lambda: workshop.deadline_at + timedelta(seconds=1))
+    monkeypatch.setattr(clock, "now", lambda: workshop.deadline_at + timedelta(seconds=1))
     assert "Correct your application" not in client.get(f"/my/{applied}").text
     response = client.get(f"/my/{applied}/correct")
     assert response.headers["Location"] == f"/my/{applied}"
@@ -142,8 +143,8 @@ def test_an_offer_cannot_be_confirmed_after_its_date(client, db, applied, make_s
     db.session.commit()
     page = client.get(f"/my/{applied}").text
     application = only_application(db)
-    late = applications.response_deadline(application) + timedelta(seconds=1)
-    monkeypatch.setattr(applications, "clock", lambda: late)
+    late = applicant.response_deadline(application) + timedelta(seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: late)
     page_after = client.get(f"/my/{applied}").text
     assert "Yes, I will take part" not in page_after
     assert "The date to answer has passed" in page_after

@@ -17,10 +17,10 @@ from flask import Flask
 
 from eventreg.extensions import db as database
 from eventreg.models import Application, StaffUser
-from eventreg.services import costshare, decisions, selection
+from eventreg.services import costshare, decisions, lifecycle
 from eventreg.services.costshare import Share
+from eventreg.services.decisions import Decision
 from eventreg.services.errors import DomainError
-from eventreg.services.selection import Decision
 
 
 def run_concurrently(
@@ -77,13 +77,13 @@ def test_fifty_acceptances_at_once_fill_thirty_places_and_waitlist_twenty(
     ids = prepare(db, activity, make_application, 50, staff)
 
     def accept(application: Application, by: StaffUser) -> str:
-        return selection.decide(application, Decision.ACCEPT, by=by).outcome.value
+        return decisions.decide(application, Decision.ACCEPT, by=by).result.value
 
     results = run_concurrently(app, accept, ids, staff.id)
     assert Counter(results) == {"accepted": 30, "waitlisted": 20}
     db.session.expire_all()
-    assert decisions.places_taken(activity.id) == 30
-    assert len(decisions.waiting_list(activity.id)) == 20
+    assert lifecycle.places_taken(activity.id) == 30
+    assert len(lifecycle.waiting_list(activity.id)) == 20
 
 
 def test_concurrent_grants_never_overshoot_the_budget_by_a_cent(

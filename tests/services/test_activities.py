@@ -126,6 +126,30 @@ def test_capacity_cannot_drop_below_the_places_taken(
         service.update_activity(activity, values, by=make_staff())
 
 
+def test_raising_the_capacity_offers_the_new_places_to_the_waiting_list_in_order(
+    db, make_staff, make_activity, make_application
+):
+    activity = make_activity(capacity=1, waitlist_auto_offer=True)
+    make_application(activity, status="accepted")
+    first = make_application(
+        activity, status="waitlisted", waitlisted_at=datetime(2031, 1, 1, tzinfo=UTC)
+    )
+    second = make_application(
+        activity, status="waitlisted", waitlisted_at=datetime(2031, 1, 2, tzinfo=UTC)
+    )
+    third = make_application(
+        activity, status="waitlisted", waitlisted_at=datetime(2031, 1, 3, tzinfo=UTC)
+    )
+    values = base_values(reference=activity.reference, slug=activity.slug, capacity=3)
+    values["waitlist_auto_offer"] = True
+    service.update_activity(activity, values, by=make_staff())
+    assert [a.status.value for a in (first, second, third)] == [
+        "accepted",
+        "accepted",
+        "waitlisted",
+    ]
+
+
 def test_next_edition_copies_the_programme_and_moves_every_date(db, make_staff, factories):
     manager = make_staff()
     source = service.create_activity(base_values(), by=manager)

@@ -21,21 +21,19 @@ from eventreg.models import (
     PaymentSource,
     Role,
 )
-from eventreg.services import applications, audit, decisions
+from eventreg.services import applicant, applications, audit, decisions, lifecycle, links
+from eventreg.services.applicant import ResponseClosed
 from eventreg.services.applications import (
-    TRANSITIONS,
     AlreadyApplied,
     Answers,
     ApplicationsClosed,
     ConsentMissing,
     InvalidAnswer,
-    InvalidTransition,
-    InvalidUpload,
     NotCorrectable,
-    Outcome,
-    ResponseClosed,
-    UploadedCV,
+    SubmissionResult,
 )
+from eventreg.services.lifecycle import TRANSITIONS, InvalidTransition
+from eventreg.services.uploads import InvalidUpload, UploadedCV
 
 Status = ApplicationStatus
 PDF = b"%PDF-1.4\n% a tiny test file\n%%EOF\n"
@@ -128,7 +126,7 @@ def test_applications_are_numbered_per_activity_from_one(db, activity, make_acti
 def test_submitting_records_and_queues_an_acknowledgement_with_the_calendar(db, activity):
     submission = apply(activity)
     application = submission.application
-    assert submission.outcome == Outcome.CREATED
+    assert submission.result == SubmissionResult.CREATED
     [mail] = outbox(db)
     assert mail.template == "application_received" and mail.to_address == "amina@example.net"
     assert application.reference in mail.body_text
@@ -141,7 +139,7 @@ def test_submitting_records_and_queues_an_acknowledgement_with_the_calendar(db, 
 def test_the_same_form_sent_twice_finds_the_first_application(db, activity):
     first = apply(activity, key="k" * 32)
     again = apply(activity, key="k" * 32, email="changed@example.net")
-    assert again.outcome == Outcome.RESUBMITTED
+    assert again.result == SubmissionResult.RESUBMITTED
     assert again.application.id == first.application.id
     assert count_applications(db) == 1
     assert len(outbox(db)) == 1
@@ -150,7 +148,7 @@ def test_the_same_form_sent_twice_finds_the_first_application(db, activity):
 def test_a_second_form_with_the_same_email_sends_the_link_again_instead(db, activity):
     first = apply(activity).application
     second = apply(activity, email="  AMINA@example.net ", given_names="Someone else")
-    assert second.outcome == Outcome.ALREADY_APPLIED
+    assert second.result == SubmissionResult.ALREADY_APPLIED
     assert second.application.id == first.id
     assert count_applications(db) == 1
     [link] = outbox(db, "private_link")
@@ -162,7 +160,7 @@ def test_applying_does_not_take_a_place(db, make_activity):
     for n in range(3):
         apply(tiny, email=f"p{n}@example.net")
     assert count_applications(db) == 3
-    assert decisions.places_taken(tiny.id) == 0
+    assert lifecycle.places_taken(tiny.id) == 0
 
 
 @pytest.mark.parametrize("zone", ["Europe/Rome", "Asia/Kathmandu"])
@@ -175,7 +173,7 @@ def test_the_deadline_is_a_moment_in_the_activity_timezone(db, make_activity, zo
         starts_at=deadline + timedelta(days=30),
     )
     just_before = apply(activity, email="early@example.net", now=deadline - timedelta(seconds=1))
-    assert just_before.outcome == Outcome.CREATED
+    assert just_before.result == SubmissionResult.CREATED
     with pytest.raises(ApplicationsClosed, match="closed on 15 June 2031, 23:59"):
         apply(activity, email="late@example.net", now=deadline + timedelta(seconds=1))
     assert count_applications(db) == 1
@@ -265,7 +263,7 @@ def test_a_cv_is_kept_under_a_random_name_readable_by_the_owner_only(db, activit
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"<html>not a pdf</html>", "must be a PDF"), (PDF + b"x" * (4 * 1024 * 1024), "larger")],
+    [(b"<html>not a pdf</html>", "not a PDF"), (PDF + b"x" * (4 * 1024 * 1024), "larger")],
 )
 def test_a_cv_that_is_not_a_pdf_or_too_large_is_refused(db, activity, uploads, content, message):
     with pytest.raises(InvalidUpload, match=message) as refused:
@@ -366,11 +364,11 @@ def test_only_the_transitions_in_the_table_are_allowed(db, activity, staff, old,
     application.status = old
     db.session.flush()
     if new in TRANSITIONS[old]:
-        applications.change_status(application, new, by=staff)
+        lifecycle.change_status(application, new, by=staff)
         assert application.status == new
     else:
         with pytest.raises(InvalidTransition):
-            applications.change_status(application, new, by=staff)
+            lifecycle.change_status(application, new, by=staff)
         db.session.expire_all()
         assert application.status == old
 
@@ -378,7 +376,7 @@ def test_only_the_transitions_in_the_table_are_allowed(db, activity, staff, old,
 def test_a_status_change_is_timed_recorded_and_announced(db, activity, staff):
     application = apply(activity).application
     moment = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
-    applications.change_status(application, Status.WAITLISTED, by=staff, note="strong", now=moment)
+    lifecycle.change_status(application, Status.WAITLISTED, by=staff, note="strong", now=moment)
     assert application.status_changed_at == moment
     assert application.waitlisted_at == moment
     entry = audit.history(application)[-1]
@@ -392,26 +390,26 @@ def test_applicants_cannot_take_decisions_for_themselves(db, activity):
     application = apply(activity).application
     for decision in (Status.ACCEPTED, Status.UNDER_REVIEW, Status.REJECTED):
         with pytest.raises(InvalidTransition, match="Only the organisers"):
-            applications.change_status(application, decision, actor="applicant")
+            lifecycle.change_status(application, decision, actor="applicant")
     assert application.status == Status.SUBMITTED
 
 
 def test_withdrawing_frees_the_place_and_is_confirmed_by_email(db, activity, staff):
     application = apply(activity).application
     decisions.accept_application(application, by=staff)
-    assert decisions.places_taken(activity.id) == 1
-    applications.withdraw_application(application, now=datetime.now(UTC), reason="Visa refused")
+    assert lifecycle.places_taken(activity.id) == 1
+    applicant.withdraw_application(application, now=datetime.now(UTC), reason="Visa refused")
     assert application.status == Status.WITHDRAWN
-    assert decisions.places_taken(activity.id) == 0
+    assert lifecycle.places_taken(activity.id) == 0
     assert "withdrawn" in outbox(db, "application_status")[-1].subject.lower()
     with pytest.raises(InvalidTransition):
-        applications.withdraw_application(application, now=datetime.now(UTC))
+        applicant.withdraw_application(application, now=datetime.now(UTC))
 
 
 def test_no_withdrawal_once_the_activity_has_started(db, activity):
     application = apply(activity).application
     with pytest.raises(InvalidTransition, match="started"):
-        applications.withdraw_application(application, now=activity.starts_at)
+        applicant.withdraw_application(application, now=activity.starts_at)
 
 
 def test_an_accepted_applicant_confirms_or_declines_until_the_confirm_by_date(db, activity, staff):
@@ -420,12 +418,12 @@ def test_an_accepted_applicant_confirms_or_declines_until_the_confirm_by_date(db
     late = apply(activity, email="late@example.net").application
     for application in (confirming, declining, late):
         decisions.accept_application(application, by=staff)
-    deadline = applications.response_deadline(late)
+    deadline = applicant.response_deadline(late)
     assert deadline is not None and deadline.tzinfo is not None
-    applications.confirm_participation(confirming, now=deadline)
-    applications.decline_participation(declining, now=deadline, reason="Other duties")
+    applicant.confirm_participation(confirming, now=deadline)
+    applicant.decline_participation(declining, now=deadline, reason="Other duties")
     with pytest.raises(ResponseClosed):
-        applications.confirm_participation(late, now=deadline + timedelta(seconds=1))
+        applicant.confirm_participation(late, now=deadline + timedelta(seconds=1))
     assert (confirming.status, declining.status, late.status) == (
         Status.CONFIRMED,
         Status.DECLINED,
@@ -436,7 +434,7 @@ def test_an_accepted_applicant_confirms_or_declines_until_the_confirm_by_date(db
 def test_only_an_accepted_application_can_be_confirmed(db, activity):
     application = apply(activity).application
     with pytest.raises(InvalidTransition):
-        applications.confirm_participation(application, now=datetime.now(UTC))
+        applicant.confirm_participation(application, now=datetime.now(UTC))
 
 
 def test_the_applicant_sees_their_history_without_staff_notes(db, activity, staff):
@@ -444,7 +442,7 @@ def test_the_applicant_sees_their_history_without_staff_notes(db, activity, staf
     decisions.mark_under_review(application, by=staff, note="Check the budget line first")
     audit.record("application.note_added", application, by=staff, note="Internal remark")
     decisions.accept_application(application, by=staff)
-    texts = [entry.text for entry in applications.applicant_history(application)]
+    texts = [entry.text for entry in applicant.applicant_history(application)]
     assert texts == ["Application submitted", "Application under review", "Application accepted"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == 4
 
@@ -455,24 +453,24 @@ def test_the_applicant_sees_their_history_without_staff_notes(db, activity, staf
 def test_a_revoked_link_finds_nothing_and_a_reissued_one_is_sent(db, activity):
     application = apply(activity).application
     old_token = application.token
-    assert applications.find_by_token(old_token) is application
-    applications.revoke_link(application)
-    assert applications.find_by_token(old_token) is None
-    assert applications.resend_link(activity, email="amina@example.net") is False
-    applications.reissue_link(application)
+    assert links.find_by_token(old_token) is application
+    links.revoke_link(application)
+    assert links.find_by_token(old_token) is None
+    assert links.resend_link(activity, email="amina@example.net") is False
+    links.reissue_link(application)
     assert application.token != old_token
-    assert applications.find_by_token(application.token) is application
+    assert links.find_by_token(application.token) is application
     assert f"/my/{application.token}" in outbox(db, "private_link")[-1].body_text
 
 
 def test_a_lost_link_is_sent_again_but_not_over_and_over(db, activity):
     apply(activity)
-    assert applications.resend_link(activity, email="Amina@Example.net") is True
-    assert applications.resend_link(activity, email="amina@example.net") is False
-    assert applications.resend_link(activity, email="nobody@example.net") is False
+    assert links.resend_link(activity, email="Amina@Example.net") is True
+    assert links.resend_link(activity, email="amina@example.net") is False
+    assert links.resend_link(activity, email="nobody@example.net") is False
     assert len(outbox(db, "private_link")) == 1
 
 
 def test_find_by_token_refuses_odd_tokens_without_asking_the_database(db):
-    assert applications.find_by_token("") is None
-    assert applications.find_by_token("x" * 500) is None
+    assert links.find_by_token("") is None
+    assert links.find_by_token("x" * 500) is None

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from eventreg.models import Application, ApplicationStatus, EmailOutbox, Role
-from eventreg.services import applications, decisions
-from eventreg.services.applications import InvalidTransition
+from eventreg.services import applicant, decisions, lifecycle
 from eventreg.services.decisions import PlacesFull
+from eventreg.services.lifecycle import InvalidTransition
 
 Status = ApplicationStatus
 
@@ -51,7 +51,7 @@ def test_accepting_beyond_capacity_is_refused(db, make_activity, make_applicatio
     waiting = make_application(activity)
     make_application(activity, status=Status.WITHDRAWN)  # holds no place
     decisions.accept_application(accepted, by=staff)
-    assert decisions.places_taken(activity.id) == 2 and confirmed.status == Status.CONFIRMED
+    assert lifecycle.places_taken(activity.id) == 2 and confirmed.status == Status.CONFIRMED
     with pytest.raises(PlacesFull, match="All 2 places are taken"):
         decisions.accept_application(waiting, by=staff)
     assert waiting.status == Status.SUBMITTED
@@ -69,7 +69,7 @@ def test_the_waiting_list_keeps_its_order(db, make_activity, make_application, s
     first, second = make_application(activity), make_application(activity)
     decisions.waitlist_application(second, by=staff, now=datetime(2031, 1, 2, tzinfo=UTC))
     decisions.waitlist_application(first, by=staff, now=datetime(2031, 1, 3, tzinfo=UTC))
-    assert decisions.waiting_list(activity.id) == [second, first]
+    assert lifecycle.waiting_list(activity.id) == [second, first]
     assert [m.to_address for m in mails(db)] == [second.email, first.email]
 
 
@@ -129,7 +129,7 @@ def test_the_last_place_goes_to_one_of_two_concurrent_acceptances(
     assert errors == []
     assert sorted(results) == ["accepted", "places_full"]
     db.session.expire_all()
-    assert decisions.places_taken(activity.id) == 1
+    assert lifecycle.places_taken(activity.id) == 1
 
 
 def test_a_decision_reloads_the_application_before_changing_it(
@@ -142,7 +142,7 @@ def test_a_decision_reloads_the_application_before_changing_it(
         from eventreg.extensions import db as database
 
         other = database.session.get(Application, application.id)
-        applications.withdraw_application(other, now=datetime.now(UTC))
+        applicant.withdraw_application(other, now=datetime.now(UTC))
         database.session.commit()
     assert application.status == Status.SUBMITTED  # our copy is stale
     with pytest.raises(InvalidTransition):

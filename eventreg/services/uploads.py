@@ -1,0 +1,64 @@
+"""Files applicants upload (their CV): checked by content and size, kept under UPLOAD_DIR
+with random names."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from ..models import Activity
+from .errors import DomainError
+
+PDF_MAGIC = b"%PDF-"
+
+
+class InvalidUpload(DomainError):
+    """The attached CV is not a PDF, or is too large."""
+
+
+@dataclass(frozen=True)
+class UploadedCV:
+    """A CV as the applicant sent it: the name they gave it and its bytes."""
+
+    filename: str
+    content: bytes
+
+
+def check_cv(cv: UploadedCV | None) -> None:
+    """Refuse (InvalidUpload) a CV larger than CV_MAX_BYTES or that is not a PDF."""
+    if cv is None:
+        return
+    limit = int(current_app.config["CV_MAX_BYTES"])
+    if len(cv.content) > limit:
+        raise InvalidUpload(
+            f"The CV is larger than {limit // (1024 * 1024)} MB: please attach a smaller PDF.",
+            field="cv",
+        )
+    if not cv.content.startswith(PDF_MAGIC):
+        raise InvalidUpload(
+            "This file is not a PDF, whatever its name says: attach a PDF.",
+            field="cv",
+        )
+
+
+def store_cv(activity: Activity, cv: UploadedCV) -> tuple[str, str]:
+    """Write the CV under a random name; return (name to show, path below UPLOAD_DIR)."""
+    folder = Path(upload_dir()) / "cv" / activity.reference
+    folder.mkdir(parents=True, exist_ok=True)
+    relative = f"cv/{activity.reference}/{secrets.token_hex(16)}.pdf"
+    descriptor = os.open(Path(upload_dir()) / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(cv.content)
+    shown = "".join(c for c in Path(cv.filename).name if c.isprintable())[:200] or "cv.pdf"
+    return shown, relative
+
+
+def upload_dir() -> str:
+    """Where uploaded files are kept: UPLOAD_DIR, or instance/uploads."""
+    return current_app.config.get("UPLOAD_DIR") or os.path.join(
+        current_app.instance_path, "uploads"
+    )
