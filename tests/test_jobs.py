@@ -13,10 +13,14 @@ from eventreg.models import Job, JobStatus
 
 from .conftest import make_test_app
 
+# How many times each job id was run by count_job: a job delivered twice must run once.
+RUNS: dict[int, int] = {}
+
 
 @jobs.job("test.count")
 def count_job(job: Job, progress: jobs.Progress, *, upto: int, fail_at: int = -1) -> jobs.JobResult:
     """Counts to `upto`, reporting progress; writes the count to a file."""
+    RUNS[job.id] = RUNS.get(job.id, 0) + 1
     for n in range(1, upto + 1):
         if n == fail_at:
             raise ValueError(f"stopped at {n}")
@@ -50,12 +54,14 @@ def test_a_failing_job_is_recorded_with_its_error(app, db):
 
 
 def test_a_job_delivered_twice_runs_once(app, db):
+    RUNS.clear()  # job ids start again in each test's database
     record = jobs.submit("test.count", params={"upto": 2})
     db.session.commit()
     jobs.execute(record.id)
     jobs.execute(record.id)  # a duplicate queue message
     db.session.refresh(record)
     assert record.status == JobStatus.DONE
+    assert RUNS[record.id] == 1
 
 
 def test_unknown_job_kinds_are_refused(db):

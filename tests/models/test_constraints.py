@@ -8,7 +8,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from eventreg.models import Activity, ApplicationStatus, CostShareGrant, FeeComponent, Payment
+from eventreg.models import (
+    Activity,
+    Application,
+    ApplicationStatus,
+    CostShareGrant,
+    FeeComponent,
+    Payment,
+)
 
 
 def test_a_fee_component_cannot_be_negative(db, make_activity):
@@ -75,6 +82,11 @@ def test_the_same_person_may_apply_to_two_activities(db, make_activity, make_app
     first, second = make_activity(), make_activity()
     make_application(first, email="same@example.net")
     make_application(second, email="same@example.net")
+    db.session.commit()  # the unique (activity, email) constraint does not span activities
+    stored = db.session.scalars(
+        sa.select(Application.activity_id).where(Application.email == "same@example.net")
+    ).all()
+    assert sorted(stored) == sorted([first.id, second.id])
 
 
 def test_an_unknown_status_is_refused(db, make_activity, make_application):

@@ -9,7 +9,6 @@ import pytest
 
 from eventreg.models import ApplicationStatus, Attendance, AuditLog, Role
 from eventreg.services import attendance
-from eventreg.services.errors import DomainError
 
 from ..conftest import csrf_token_from
 
@@ -51,7 +50,7 @@ def test_only_confirmed_participants_of_the_activity_can_be_marked(
     stranger = make_application(make_activity(), status=ApplicationStatus.CONFIRMED)
     applicant = make_application(activity, status=ApplicationStatus.SUBMITTED)
     for person in (stranger, applicant):
-        with pytest.raises(DomainError):
+        with pytest.raises(attendance.NotAParticipant, match="Only confirmed participants"):
             attendance.mark(person, activity.sessions[0], present=True, by=None)
 
 

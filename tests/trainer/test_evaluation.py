@@ -17,7 +17,6 @@ from eventreg.models import (
     Role,
 )
 from eventreg.services import evaluations
-from eventreg.services.errors import DomainError
 
 from ..conftest import csrf_token_from
 
@@ -146,5 +145,5 @@ def test_paper_sheets_are_typed_in_by_organisers_not_trainers(db, workshop, sign
     activity, _ = workshop
     trainer = sign_in_as(Role.TRAINER, activity)
     assert trainer.get(f"/staff/activities/{activity.id}/evaluation/paper").status_code == 403
-    with pytest.raises(DomainError):
+    with pytest.raises(evaluations.InvalidAnswers, match="from 1 to 5"):
         evaluations.record_paper(activity, {}, by=None)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from eventreg.models import Role, StaffUser
 
 from ..conftest import PASSWORD, csrf_token_from, sign_in
+
+
+def signed_out(client) -> bool:
+    """Whether the back office sends this browser to the sign-in page (whatever the code)."""
+    response = client.get("/staff/")
+    return response.status_code in (302, 303) and urlsplit(
+        response.headers["Location"]
+    ).path.endswith("/staff/sign-in")
 
 
 def test_staff_sign_in_and_reach_the_back_office(client, make_staff):
@@ -49,7 +58,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_staff
     assert wrong.status_code == unknown.status_code == 200
     assert "Wrong email or password." in wrong.text
     assert "Wrong email or password." in unknown.text
-    assert client.get("/staff/").status_code == 302
+    assert signed_out(client)
 
 
 def test_passwords_are_stored_hashed(db, make_staff):
@@ -64,14 +73,14 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, db, 
         sign_in(client, user.email, "guess")
     locked = sign_in(client, user.email)
     assert "Too many failed attempts" in locked.text
-    assert client.get("/staff/").status_code == 302
+    assert signed_out(client)
 
 
 def test_a_sign_in_form_without_csrf_token_is_refused(client, make_staff):
     user = make_staff(Role.ADMIN)
     response = client.post("/staff/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
-    assert client.get("/staff/").status_code == 302
+    assert signed_out(client)
 
 
 def test_sign_out_ends_the_session(sign_in_as):
@@ -80,7 +89,7 @@ def test_sign_out_ends_the_session(sign_in_as):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     out = client.post("/staff/sign-out", data={"csrf_token": token})
     assert out.headers["Location"].endswith("/staff/sign-in")
-    assert client.get("/staff/").status_code == 302
+    assert signed_out(client)
 
 
 def test_password_reset_by_email_works_once(client, db, smtp, deliver, make_staff):
@@ -107,7 +116,7 @@ def test_password_reset_by_email_works_once(client, db, smtp, deliver, make_staf
         },
     )
     assert done.headers["Location"].endswith("/staff/sign-in")
-    assert sign_in(client, user.email, "a brand new password").status_code == 302
+    assert sign_in(client, user.email, "a brand new password").headers["Location"] == "/staff/"
     again = client.get(link)
     assert again.headers["Location"].endswith("/staff/reset")  # used: refused
 
