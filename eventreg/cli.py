@@ -93,7 +93,11 @@ def create_user_command(
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due and run waiting jobs, then exit.")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Deliver what is due, lapse overdue offers, send reminders, run waiting jobs; exit.",
+)
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between idle polls.")
 @click.option("--batch", default=200, show_default=True, help="Messages per SMTP connection.")
 @click.option("--no-jobs", is_flag=True, help="Only deliver mail (run jobs in another worker).")

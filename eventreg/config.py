@@ -74,3 +74,10 @@ LINK_RESEND_INTERVAL_SECONDS = 300
 PDF_PROCESSES: int | None = None
 PDF_CHUNK_SIZE = 50
 PDF_PROCESSES_MIN_BATCH = 100
+
+# Dates that pass: the worker lapses unconfirmed offers and sends reminders every
+# DEADLINES_INTERVAL_SECONDS (and once per `flask worker --once`, e.g. from cron).
+DEADLINES_INTERVAL_SECONDS = 300
+CONFIRM_REMINDER_DAYS = 3  # days before the confirm-by date
+PAYMENT_REMINDER_DAYS = 14  # days before the activity starts, while an amount is due
+EVALUATION_REMINDER_DAYS = 3  # days after an evaluation invitation left unanswered

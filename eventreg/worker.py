@@ -9,6 +9,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any
 
 import sqlalchemy as sa
@@ -262,15 +263,40 @@ class Stop:
             signal.signal(signum, lambda *_: self.event.set())
 
 
+def run_deadlines() -> tuple[int, int]:
+    """Lapse overdue offers and queue due reminders, one activity per transaction; return
+    (applications lapsed, reminders queued). Safe to run in several workers at once."""
+    from . import clock
+    from .services import deadlines
+
+    now = clock.now()
+    lapsed = reminded = 0
+    for activity_id in deadlines.activities_to_process(now):
+        try:
+            gone, sent = deadlines.process_activity(activity_id, now=now)
+        except Exception:
+            db.session.rollback()
+            log.exception("deadlines of activity %s failed; the next run tries again", activity_id)
+            continue
+        db.session.commit()
+        lapsed, reminded = lapsed + len(gone), reminded + sent
+    return lapsed, reminded
+
+
 def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> DeliveryReport:
-    """Deliver mail and run jobs until stopped; with once, until nothing is due, then return."""
+    """Deliver mail, run jobs and, every DEADLINES_INTERVAL_SECONDS, lapse overdue offers
+    and send reminders, until stopped; with once, until nothing is due, then return."""
     from . import jobs as job_runner
 
     total = DeliveryReport()
     stop = Stop()
     if not once:
         stop.install()
+    next_deadlines = 0.0
     while not stop.event.is_set():
+        if jobs and monotonic() >= next_deadlines:
+            run_deadlines()
+            next_deadlines = monotonic() + float(current_app.config["DEADLINES_INTERVAL_SECONDS"])
         report = deliver_due(limit=batch)
         for name in ("claimed", "sent", "retrying", "failed", "released"):
             setattr(total, name, getattr(total, name) + getattr(report, name))

@@ -38,6 +38,7 @@ from .base import utcnow
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
+from .reminders import Reminder, ReminderKind
 from .staff import Role, StaffAssignment, StaffUser
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
     "PaymentMethod",
     "PaymentSource",
     "QuestionKind",
+    "Reminder",
+    "ReminderKind",
     "Role",
     "SessionKind",
     "StaffAssignment",

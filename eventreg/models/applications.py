@@ -31,6 +31,7 @@ class ApplicationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
+    LAPSED = "lapsed"  # accepted, but not confirmed by the confirm-by date
 
     @property
     def label(self) -> str:
@@ -67,6 +68,7 @@ CLOSED = frozenset(
         ApplicationStatus.DECLINED,
         ApplicationStatus.WITHDRAWN,
         ApplicationStatus.CANCELLED,
+        ApplicationStatus.LAPSED,
     }
 )
 

@@ -110,6 +110,7 @@ STATUS_EVENTS = {
     Status.WITHDRAWN: "Application withdrawn",
     Status.CANCELLED: "Participation cancelled",
     Status.ATTENDED: "Attended the activity",
+    Status.LAPSED: "The date to confirm passed; the place went to the waiting list",
 }
 
 

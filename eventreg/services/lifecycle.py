@@ -47,9 +47,10 @@ TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
         {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN, Status.CANCELLED}
     ),
     Status.ACCEPTED: frozenset(
-        {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED}
+        {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED, Status.LAPSED}
     ),
     Status.CONFIRMED: frozenset({Status.ATTENDED, Status.WITHDRAWN, Status.CANCELLED}),
+    Status.LAPSED: frozenset(),
     Status.REJECTED: frozenset(),
     Status.DECLINED: frozenset(),
     Status.WITHDRAWN: frozenset(),
@@ -70,6 +71,7 @@ ANNOUNCED = frozenset(
         Status.DECLINED,
         Status.WITHDRAWN,
         Status.CANCELLED,
+        Status.LAPSED,
     }
 )
 
