@@ -157,7 +157,9 @@ def calendar_attachment(activity: Activity) -> Attachment:
         event.add("dtstart", starts)
         event.add("dtend", ends if ends > starts else starts + timedelta(hours=1))
         event.add("dtstamp", utcnow())
-        event.add("location", vText(activity.venue or activity.online_url or ""))
+        # Never the meeting link: the calendar goes to every applicant, the link only to
+        # participants (in their emails and on their private page).
+        event.add("location", vText(activity.venue or ("Online" if activity.online_url else "")))
         event.add("url", url)
         event.add("description", f"{activity.reference} · {url}")
         for contact in activity.contacts[:1]:

@@ -67,6 +67,7 @@ def status(token: str) -> str:
         can_withdraw=applicant.can_withdraw(application, now),
         can_respond=applicant.can_respond(application, now),
         response_deadline=applicant.response_deadline(application),
+        join_link=correspondence.join_link(application),
         action_form=ActionForm(),
         now=now,
     )

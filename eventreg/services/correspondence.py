@@ -41,6 +41,12 @@ def private_link(application: Application) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/my/{application.token}"
 
 
+def join_link(application: Application) -> str:
+    """The online meeting link, for an applicant who holds a place; empty for anyone else."""
+    online = application.activity.online_url
+    return online if online and application.status.holds_place else ""
+
+
 def email_context(application: Application) -> dict[str, Any]:
     """Values the applicant emails show, formatted in the applicant's language."""
     activity = application.activity
@@ -52,7 +58,8 @@ def email_context(application: Application) -> dict[str, Any]:
         "local_confirm_by": (
             local_date(application.confirm_by, language) if application.confirm_by else ""
         ),
-        "venue": activity.venue or activity.online_url or "",
+        "venue": activity.venue or "",
+        "join_link": join_link(application),
     }
 
 
