@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from .. import clock
 from ..models import Application
 from ..saving import saved
-from ..services import applicant, applications, correspondence, links
+from ..services import applicant, applications, correspondence, lifecycle, links
 from ..services.applications import Answers, CallFacts
 from . import bp
 from .forms import ActionForm, ReasonForm, application_form, prefill
@@ -68,6 +68,7 @@ def status(token: str) -> str:
         can_respond=applicant.can_respond(application, now),
         response_deadline=applicant.response_deadline(application),
         join_link=correspondence.join_link(application),
+        waiting_position=lifecycle.waiting_position(application),
         action_form=ActionForm(),
         now=now,
     )

@@ -43,6 +43,7 @@ Status = ApplicationStatus
 class Decision(enum.StrEnum):
     """What staff may decide about an application."""
 
+    REVIEW = "review"
     ACCEPT = "accept"
     WAITLIST = "waitlist"
     REJECT = "reject"
@@ -51,16 +52,24 @@ class Decision(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
+            "review": "Mark as under review",
             "accept": "Accept",
             "waitlist": "Put on the waiting list",
             "reject": "Reject",
             "cancel": "Cancel participation",
         }[self.value]
 
+    @property
+    def sends_letter(self) -> bool:
+        """Whether the applicant gets an email staff may edit first (being reviewed is not
+        news to them: their private page says so)."""
+        return self is not Decision.REVIEW
+
 
 class DecisionResult(enum.StrEnum):
     """What a decision led to (an acceptance may end on the waiting list)."""
 
+    UNDER_REVIEW = "under_review"
     ACCEPTED = "accepted"
     WAITLISTED = "waitlisted"  # put on the list, or accepted beyond capacity
     REJECTED = "rejected"
@@ -128,6 +137,7 @@ DEFAULT_LETTERS: dict[Decision, Letter] = {
 
 # The status each decision leads to, for checking a bulk selection before acting.
 TARGET = {
+    Decision.REVIEW: Status.UNDER_REVIEW,
     Decision.ACCEPT: Status.ACCEPTED,
     Decision.WAITLIST: Status.WAITLISTED,
     Decision.REJECT: Status.REJECTED,
@@ -165,7 +175,7 @@ def default_letter(decision: Decision) -> Letter:
 
 def edited(decision: Decision, letter: Letter | None) -> Letter | None:
     """The letter if staff changed the standard wording; None if they left it as it is."""
-    if letter is None:
+    if letter is None or not decision.sends_letter:
         return None
     if letter.normalised() == default_letter(decision).normalised():
         return None
@@ -376,6 +386,9 @@ def _apply(
             waitlist_application(application, by=by, note=note, now=now)
             return DecisionResult.WAITLISTED
         return DecisionResult.ACCEPTED
+    if decision is Decision.REVIEW:
+        mark_under_review(application, by=by, note=note, now=now)
+        return DecisionResult.UNDER_REVIEW
     if decision is Decision.WAITLIST:
         waitlist_application(application, by=by, note=note, now=now, letter=letter)
         return DecisionResult.WAITLISTED

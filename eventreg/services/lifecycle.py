@@ -231,3 +231,21 @@ def waiting_list(activity_id: int) -> list[Application]:
             .order_by(Application.waitlisted_at, Application.id)
         )
     )
+
+
+def waiting_position(application: Application) -> int | None:
+    """Where the application stands on the waiting list (1 is offered the next free place);
+    None when it is not waiting. The order is the one freed places follow."""
+    if application.status != Status.WAITLISTED:
+        return None
+    ids = list(
+        db.session.scalars(
+            sa.select(Application.id)
+            .where(
+                Application.activity_id == application.activity_id,
+                Application.status == Status.WAITLISTED,
+            )
+            .order_by(Application.waitlisted_at, Application.id)
+        )
+    )
+    return ids.index(application.id) + 1 if application.id in ids else None

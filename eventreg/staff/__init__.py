@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     documents,
     evaluation,
     exports,
+    links,
     messages,
     money,
     outbox,

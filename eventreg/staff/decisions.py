@@ -20,6 +20,7 @@ from . import bp
 from .forms import DecisionForm
 
 RESULT_TEXT = {
+    DecisionResult.UNDER_REVIEW: "marked as under review",
     DecisionResult.ACCEPTED: "accepted",
     DecisionResult.WAITLISTED: "put on the waiting list",
     DecisionResult.REJECTED: "rejected",
@@ -38,6 +39,13 @@ def _decision(value: str) -> Decision:
 def decide(application_id: int, decision: str) -> str | Response:
     found = loaded(Application, application_id, *OFFICE)
     chosen = _decision(decision)
+    if not chosen.sends_letter:
+        if request.method == "POST" and ActionForm().validate_on_submit():
+            saved(
+                lambda: decisions.decide(found, chosen, by=staff()),
+                done=f"{found.full_name} is marked as under review.",
+            )
+        return redirect(url_for(".application", application_id=found.id))
     letter = decisions.default_letter(chosen)
     form = DecisionForm(decision=chosen.value, subject=letter.subject, body=letter.body)
     if form.validate_on_submit() and (
@@ -78,7 +86,7 @@ def decide_many(activity_id: int) -> str | Response:
     if not chosen_ones:
         flash("Tick the applications to decide on first.", "error")
         return redirect(back)
-    if not form.confirmed.data:
+    if not form.confirmed.data and chosen.sends_letter:
         # First step: show the email text for staff to read and edit before it goes.
         letter = decisions.default_letter(chosen)
         form.subject.data, form.body.data = letter.subject, letter.body

@@ -14,7 +14,7 @@ from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Activity, Application, ApplicationStatus
 from ..saving import saved
-from ..services import costshare, decisions, payments, review
+from ..services import costshare, decisions, lifecycle, payments, review
 from ..services.uploads import upload_dir
 from . import bp
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
@@ -76,6 +76,8 @@ def application(application_id: int) -> str:
         notes=review.notes(found),
         note_form=NoteForm(),
         decisions=decisions.possible_decisions(found),
+        action_form=ActionForm(),
+        waiting_position=lifecycle.waiting_position(found),
         payment_status=payments.status_of(found),
     )
 

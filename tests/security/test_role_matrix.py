@@ -89,6 +89,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.application": OFFICE,
     "staff.application_cv": OFFICE,
     "staff.application_note": OFFICE,
+    "staff.link_revoke": OFFICE,
+    "staff.link_reissue": OFFICE,
     "staff.activity_audit": OFFICE,
     "staff.decide": OFFICE,
     "staff.decide_many": OFFICE,
