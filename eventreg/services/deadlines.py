@@ -1,4 +1,5 @@
-"""What happens when a date passes: offers that lapse, and reminders before dates.
+"""What happens when a date passes: offers that lapse, reminders before dates, and
+participants marked as having attended once the activity ends.
 
 An accepted applicant who has not confirmed by the end of the confirm-by day (in the
 activity's timezone) lapses, and the place goes to the first on the waiting list at once
@@ -33,7 +34,7 @@ from ..models import (
     ReminderKind,
 )
 from ..models.money import amount_due_sql
-from . import audit
+from . import attendance, audit
 from .applicant import response_deadline
 from .correspondence import calendar_for, email_context, local_date
 from .decisions import offer_freed_places
@@ -68,7 +69,28 @@ def process_activity(activity_id: int, *, now: datetime) -> tuple[list[Applicati
     lapsed = lapse_overdue(activity, now=now)
     if lapsed:
         offer_freed_places(activity.id, now=now)
+    if now >= activity.ends_at:
+        record_attendance(activity, now=now)
     return lapsed, send_reminders(activity, now=now)
+
+
+def record_attendance(activity: Activity, *, now: datetime) -> list[Application]:
+    """Once the activity has ended, mark as ATTENDED each confirmed participant who reached
+    the attendance the certificate asks (or whom staff declared eligible); return them."""
+    attended = [
+        row.application
+        for row in attendance.summary(activity)
+        if row.eligible and row.application.status == Status.CONFIRMED
+    ]
+    for application in attended:
+        change_status(
+            application,
+            Status.ATTENDED,
+            actor="system",
+            note="Attendance reached the certificate's threshold",
+            now=now,
+        )
+    return attended
 
 
 def lapse_overdue(activity: Activity, *, now: datetime) -> list[Application]:

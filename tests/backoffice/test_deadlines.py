@@ -17,6 +17,7 @@ from eventreg.extensions import db as database
 from eventreg.models import (
     Application,
     ApplicationStatus,
+    Attendance,
     EvaluationInvitation,
     Payment,
     PaymentMethod,
@@ -213,3 +214,40 @@ def test_two_workers_lapsing_at_once_offer_each_place_exactly_once(
     offers = mails("application_status")
     offered = [m for m in offers if m.subject.startswith("You are selected")]
     assert len(offered) == 6 and len({m.to_address for m in offered}) == 6
+
+
+def test_participants_who_reached_the_threshold_are_marked_attended_when_the_activity_ends(
+    app, db, client, make_activity, make_application, factories, move_clock, sign_in_as
+):
+    activity = make_activity(
+        starts_at=datetime(2031, 6, 1, 7, tzinfo=UTC), certificate_threshold=80
+    )
+    sessions = [
+        factories.session(activity, starts_at=activity.starts_at + timedelta(hours=4 * n))
+        for n in range(5)
+    ]
+    four, three, declared = (
+        make_application(activity, status=Status.CONFIRMED, family_name=name)
+        for name in ("Fourfive", "Threefive", "Declared")
+    )
+    declared.certificate_eligible = True
+    for person, present in ((four, 4), (three, 3)):
+        for session in sessions[:present]:
+            database.session.add(
+                Attendance(application_id=person.id, session_id=session.id, present=True)
+            )
+    database.session.commit()
+
+    move_clock(activity.ends_at - timedelta(minutes=1))
+    worker.run_deadlines()
+    assert database.session.get(Application, four.id).status == Status.CONFIRMED  # not yet
+
+    move_clock(activity.ends_at + timedelta(minutes=1))
+    worker.run_deadlines()
+    database.session.expire_all()
+    statuses = [database.session.get(Application, a.id).status for a in (four, three, declared)]
+    assert statuses == [Status.ATTENDED, Status.CONFIRMED, Status.ATTENDED]
+    staff = sign_in_as(Role.COURSE_ASSISTANT, activity)
+    listed = staff.get(f"/staff/activities/{activity.id}/applications?status=attended").text
+    assert "Fourfive" in listed and "Declared" in listed and "Threefive" not in listed
+    assert "You took part in the activity" in client.get(f"/my/{four.token}").text
