@@ -46,6 +46,41 @@ def _eligible(application: Application, percent: Fraction, threshold: int) -> bo
     return percent >= threshold
 
 
+ELIGIBILITY_ACTION = "application.eligibility_declared"
+REASON_MAX = 500
+
+
+def declare_eligibility(
+    application: Application, *, eligible: bool | None, reason: str, by: StaffUser
+) -> None:
+    """Staff decide by hand whether a participant earns a certificate (True or False),
+    with a reason; None gives the decision back to attendance. Audited with the reason.
+
+    Refuses (ReasonRequired) a decision without a reason or with one over REASON_MAX
+    characters, and (NotAParticipant) an applicant who does not take part.
+    """
+    reason = reason.strip()
+    if not application.status.takes_part:
+        raise attendance.NotAParticipant(
+            "Only confirmed participants (or those who attended) can have a certificate."
+        )
+    if not reason:
+        raise ReasonRequired("Say why: the history keeps the reason.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ReasonRequired(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    before = {"certificate_eligible": application.certificate_eligible}
+    application.certificate_eligible = eligible
+    db.session.flush()
+    audit.record(
+        ELIGIBILITY_ACTION,
+        application,
+        by=by,
+        before=before,
+        after={"certificate_eligible": eligible},
+        note=reason,
+    )
+
+
 def attendance_percent(application: Application) -> Fraction:
     """The share of the activity's sessions the applicant attended, exactly, in percent.
 

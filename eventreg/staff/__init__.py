@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     apitokens,
     decisions,
     documents,
+    eligibility,
     evaluation,
     exports,
     links,

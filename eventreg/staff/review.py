@@ -17,6 +17,7 @@ from ..saving import saved
 from ..services import costshare, decisions, lifecycle, payments, review
 from ..services.uploads import upload_dir
 from . import bp
+from .eligibility import EligibilityForm
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
 
 # Country names in English, looked up once (a Locale per lookup costs a quarter millisecond).
@@ -77,6 +78,11 @@ def application(application_id: int) -> str:
         note_form=NoteForm(),
         decisions=decisions.possible_decisions(found),
         action_form=ActionForm(),
+        eligibility_form=EligibilityForm(
+            decision={True: "eligible", False: "not_eligible", None: "attendance"}[
+                found.certificate_eligible
+            ]
+        ),
         waiting_position=lifecycle.waiting_position(found),
         payment_status=payments.status_of(found),
     )

@@ -103,3 +103,29 @@ def test_a_leaked_private_link_is_revoked_and_a_new_one_sent_from_the_page(
     assert new in sent.message.get_body(preferencelist=("plain",)).get_content()
     history = office.get(url).text
     assert "link revoked" in history and "link reissued" in history
+
+
+def test_staff_declare_a_participant_eligible_with_a_reason_and_undo_it(
+    db, office, workshop, make_application
+):
+    from eventreg.services import certificates
+
+    participant = make_application(workshop, status=Status.CONFIRMED)
+    url = f"/staff/applications/{participant.id}"
+    no_reason = post_page(office, url, f"{url}/eligibility", decision="eligible", reason=" ")
+    assert no_reason.headers["Location"].endswith(f"{url}#certificate")
+    assert "Say why" in office.get(url).text
+    fresh()
+    assert db.session.get(Application, participant.id).certificate_eligible is None
+
+    post_page(office, url, f"{url}/eligibility", decision="eligible", reason="Ill for two sessions")
+    fresh()
+    assert certificates.is_eligible(db.session.get(Application, participant.id))  # 0% attended
+    page = office.get(url).text
+    assert "Declared <strong>eligible</strong>" in page and "Ill for two sessions" in page
+
+    post_page(office, url, f"{url}/eligibility", decision="attendance", reason="Entered in error")
+    fresh()
+    undone = db.session.get(Application, participant.id)
+    assert undone.certificate_eligible is None and not certificates.is_eligible(undone)
+    assert actions(participant.id).count("application.eligibility_declared") == 2
