@@ -25,6 +25,7 @@ from ..models import (
     AudienceTier,
     Gender,
     PaymentSource,
+    StaffUser,
 )
 from ..models.base import plain
 from . import audit, lifecycle, links
@@ -164,6 +165,7 @@ def submit_application(
     now: datetime,
     cv: UploadedCV | None = None,
     facts: CallFacts | None = None,
+    late_by: StaffUser | None = None,
 ) -> Submission:
     """Create an application with the next reference number and queue its acknowledgement.
 
@@ -172,7 +174,8 @@ def submit_application(
     finds the application it created (RESUBMITTED). An email address that already applied
     gets its private link again instead of a second application (ALREADY_APPLIED). Refuses
     with ConsentMissing, InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is
-    outside the call.
+    outside the call, unless a staff member adds it after the deadline (`late_by`): it is
+    then marked late and recorded as theirs, and the applicant hears as for any other.
     """
     if not consent:
         raise ConsentMissing(
@@ -219,7 +222,7 @@ def submit_application(
             return Submission(
                 db.session.get_one(Application, earlier.id), SubmissionResult.RESUBMITTED
             )
-    if not locked.is_open_for_applications(now):
+    if late_by is None and not locked.is_open_for_applications(now):
         raise ApplicationsClosed(closed_message(locked, now))
     if found:
         links.resend_link(locked, email=values["email"])
@@ -234,6 +237,7 @@ def submit_application(
         or 0
     )
     application.activity = locked
+    application.late = late_by is not None
     application.number = number
     application.reference = f"{locked.reference}-{number:04d}"
     if cv is not None:
@@ -243,8 +247,10 @@ def submit_application(
     audit.record(
         SUBMITTED_ACTION,
         application,
-        actor="applicant",
+        by=late_by,
+        actor="applicant" if late_by is None else "",
         after={"status": Status.SUBMITTED.value, "reference": application.reference},
+        note="" if late_by is None else "Added by staff after the deadline",
         flush=False,  # written with the acknowledgement below, in one flush
     )
     # What the form was prepared from still holds unless the activity changed meanwhile.

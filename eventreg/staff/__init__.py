@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     eligibility,
     evaluation,
     exports,
+    late,
     links,
     messages,
     money,

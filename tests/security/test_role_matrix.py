@@ -90,6 +90,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.application_cv": OFFICE,
     "staff.application_note": OFFICE,
     "staff.link_revoke": OFFICE,
+    "staff.application_new": OFFICE,
     "staff.eligibility": OFFICE,
     "staff.link_reissue": OFFICE,
     "staff.activity_audit": OFFICE,
