@@ -48,10 +48,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def retry_delay(attempts: int, config: Any) -> timedelta:
-    """Exponential backoff: base, 2x base, 4x base... capped."""
-    base = float(config.get("MAIL_RETRY_BASE_SECONDS", 30))
-    cap = float(config.get("MAIL_RETRY_MAX_SECONDS", 6 * 3600))
+def retry_delay(attempts: int, config: Any, *, kind: str = "MAIL") -> timedelta:
+    """Exponential backoff: base, 2x base, 4x base... capped (<kind>_RETRY_BASE_SECONDS,
+    <kind>_RETRY_MAX_SECONDS: MAIL for the outbox, WEBHOOK for webhooks)."""
+    base = float(config.get(f"{kind}_RETRY_BASE_SECONDS", 30))
+    cap = float(config.get(f"{kind}_RETRY_MAX_SECONDS", 6 * 3600))
     return timedelta(seconds=min(cap, base * 2 ** max(attempts - 1, 0)))
 
 
@@ -287,6 +288,7 @@ def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> Delive
     """Deliver mail, run jobs and, every DEADLINES_INTERVAL_SECONDS, lapse overdue offers
     and send reminders, until stopped; with once, until nothing is due, then return."""
     from . import jobs as job_runner
+    from . import webhooks
 
     total = DeliveryReport()
     stop = Stop()
@@ -301,6 +303,7 @@ def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> Delive
         for name in ("claimed", "sent", "retrying", "failed", "released"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         ran = job_runner.run_pending(limit=5) if jobs else 0
+        ran += webhooks.deliver_due(limit=batch)
         busy = report.claimed > 0 and not report.errors
         if once and not busy and ran == 0:
             break

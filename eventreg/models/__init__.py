@@ -40,6 +40,13 @@ from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .reminders import Reminder, ReminderKind
 from .staff import Role, StaffAssignment, StaffUser
+from .webhooks import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
+)
 
 __all__ = [
     "CLOSED",
@@ -59,6 +66,7 @@ __all__ = [
     "AuditLog",
     "Certificate",
     "Contact",
+    "DeliveryStatus",
     "CostShareGrant",
     "EmailOutbox",
     "EvaluationAnswer",
@@ -82,6 +90,10 @@ __all__ = [
     "SessionKind",
     "StaffAssignment",
     "StaffUser",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookEventType",
     "session_trainers",
     "utcnow",
 ]

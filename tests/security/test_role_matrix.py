@@ -30,11 +30,15 @@ from eventreg.models import (
     ApplicationStatus,
     Certificate,
     CostShareGrant,
+    DeliveryStatus,
     EmailOutbox,
     Job,
     Payment,
     PaymentMethod,
     Role,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 from eventreg.services import apitokens
 
@@ -72,6 +76,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.outbox_retry": ADMINS,
     "staff.job": OWN_JOBS,
     "staff.job_download": OWN_JOBS,
+    # Webhooks
+    "staff.webhooks_page": ADMINS,
+    "staff.webhook_register": ADMINS,
+    "staff.webhook": ADMINS,
+    "staff.webhook_toggle": ADMINS,
+    "staff.webhook_redeliver": ADMINS,
     # Personal API tokens
     "staff.api_tokens": EVERYONE_SIGNED_IN,
     "staff.api_token_create": EVERYONE_SIGNED_IN,
@@ -205,7 +215,12 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
         result_name="result.txt",
     )
     token, _ = apitokens.create_token(owner, name="Someone else's")
-    database.session.add_all([grant, payment, certificate, email, job])
+    endpoint = WebhookEndpoint(url="https://hooks.example.org/in", event_types=["payment.recorded"])
+    happened = WebhookEvent(type="payment.recorded", payload={})
+    hook = WebhookDelivery(
+        event=happened, endpoint=endpoint, status=DeliveryStatus.DELIVERED, attempts=1
+    )
+    database.session.add_all([grant, payment, certificate, email, job, hook])
     other = factories.activity()
     database.session.commit()
     return {
@@ -223,6 +238,8 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
             "email_id": email.id,
             "job_id": job.id,
             "token_id": token.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": hook.id,
             "decision": "waitlist",  # refused for an accepted application: nothing changes
             "fmt": "csv",
         },
