@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from .. import clock
 from ..models import Application
 from ..saving import saved
-from ..services import applicant, applications, correspondence, lifecycle, links
+from ..services import applicant, applications, checkin, correspondence, lifecycle, links
 from ..services.applications import Answers, CallFacts
 from . import bp
 from .forms import ActionForm, ReasonForm, application_form, prefill
@@ -71,6 +71,7 @@ def status(token: str) -> str:
         waiting_position=lifecycle.waiting_position(application),
         action_form=ActionForm(),
         now=now,
+        checkin_qr=checkin.qr_data_uri(application) if application.status.takes_part else None,
     )
 
 

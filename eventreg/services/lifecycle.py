@@ -21,7 +21,7 @@ from .. import clock
 from ..emails import Attachment, queue_email
 from ..extensions import db
 from ..models import PLACE_HOLDING, Activity, Application, ApplicationStatus, StaffUser
-from . import audit, messages
+from . import audit, checkin, messages
 from .correspondence import calendar_for, email_context
 from .errors import DomainError
 from .messages import Letter
@@ -189,6 +189,8 @@ def change_status(
     attachments: list[Attachment] = []
     if new_status in (Status.ACCEPTED, Status.CONFIRMED):
         attachments.append(calendar_for(application.activity))
+    if new_status == Status.CONFIRMED:
+        attachments.append(checkin.qr_attachment(application))
     if letter is not None:
         messages.send_message(application, letter=letter, by=by, attachments=attachments)
         return

@@ -13,10 +13,9 @@ from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Role, WebhookDelivery, WebhookEndpoint, WebhookEventType
-from ..outcomes import saved
+from ..saving import saved
 from ..services import webhooks
 from . import bp
-from .activities import show_error
 from .forms import choices
 
 EVENT_LABELS = {
@@ -62,20 +61,19 @@ def webhooks_page() -> tuple[str, int]:
 @requires(Role.ADMIN)
 def webhook_register() -> tuple[str, int]:
     form = EndpointForm()
-    made: list[WebhookEndpoint] = []
-    if form.validate_on_submit() and saved(
-        lambda: made.append(
-            webhooks.register_endpoint(
+    if form.validate_on_submit() and (
+        registered := saved(
+            lambda: webhooks.register_endpoint(
                 url=form.url.data or "",
                 event_types=list(form.event_types.data or []),
                 description=form.description.data or "",
                 by=staff(),
-            )
-        ),
-        done="The endpoint is registered. Give its signing secret to the receiving system.",
-        refused=lambda error: show_error(form, error),
+            ),
+            done="The endpoint is registered. Give its signing secret to the receiving system.",
+            form=form,
+        )
     ):
-        return _list(created=made[0])
+        return _list(created=registered.value)
     return _list(form)
 
 

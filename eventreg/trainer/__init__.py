@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import checkin, views  # noqa: E402,F401  (registers the routes)

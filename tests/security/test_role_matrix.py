@@ -140,6 +140,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.session": IN_THE_ROOM,
     "trainer.mark": IN_THE_ROOM,
     "trainer.all_present": IN_THE_ROOM,
+    "trainer.scan": IN_THE_ROOM,
+    "trainer.scan_code": IN_THE_ROOM,
     "trainer.activity_attendance": IN_THE_ROOM,
 }
 
