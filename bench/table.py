@@ -22,6 +22,9 @@ ROWS = {
             ["merged_total_seconds", "zip_total_seconds", "attendance_sheet_seconds",
              "peak_memory_mb"],
             "ratio at least 3, merged under 10 s, ZIP under 15 s, under 1 GiB"),
+    "api": ("the API's list of applications over 10,000 (ratio: p95 against the review page)",
+            ["queries", "p95_ms", "median_ms", "review_p95_ms"],
+            "at most 10 queries a page, not slower than the review page"),
 }
 
 
