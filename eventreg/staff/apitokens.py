@@ -26,7 +26,8 @@ class TokenForm(FlaskForm):
 
 
 def _page(form: TokenForm | None = None, secret: str | None = None) -> tuple[str, int]:
-    form = form or TokenForm()
+    # After a token is made, an empty form: the one just sent is done with.
+    form = form or TokenForm(formdata=None)
     page = render_template(
         "staff/api_tokens.html",
         form=form,

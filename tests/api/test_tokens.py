@@ -23,9 +23,10 @@ def test_a_token_is_shown_once_stored_hashed_and_stops_working_when_revoked(
         data={"name": "Finance system", "csrf_token": csrf_token_from(page.text)},
     )
     assert created.status_code == 200
-    secret = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', created.text).group(
-        1
+    found = re.search(
+        r'id="new-token" class="secret" type="text" readonly value="([^"]+)"', created.text
     )
+    secret = found.group(1)
     stored = database.session.scalars(sa.select(ApiToken)).one()
     assert secret not in (stored.secret_hash, stored.hint) and stored.name == "Finance system"
     assert "new-token" not in browser.get("/staff/account/api-tokens").text  # shown once
