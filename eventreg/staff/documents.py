@@ -61,6 +61,15 @@ def attendance_sheet(activity_id: int) -> Response:
     return pdf_response(data, f"{activity.reference}-attendance.pdf")
 
 
+@bp.get("/activities/<int:activity_id>/badges.pdf")
+@requires(*TEAM)
+def badges(activity_id: int) -> Response:
+    from ..pdf.badges import badges as render
+
+    activity = db.get_or_404(Activity, activity_id)
+    return pdf_response(render(activity), f"{activity.reference}-badges.pdf")
+
+
 @bp.get("/activities/<int:activity_id>/evaluation-sheets.pdf")
 @requires(*TEAM)
 def evaluation_sheets(activity_id: int) -> Response:

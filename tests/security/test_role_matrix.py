@@ -122,6 +122,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Documents and certificates
     "staff.attendance_sheet": IN_THE_ROOM,
     "staff.evaluation_sheets": IN_THE_ROOM,
+    "staff.badges": IN_THE_ROOM,
     "staff.acceptance_letter": OFFICE,
     "staff.statement": OFFICE,
     "staff.certificates_page": IN_THE_ROOM,
