@@ -27,10 +27,11 @@ def create_app(
 
     settings.load(app, test_config)
 
-    from . import requestlog, security
+    from . import requestlog, security, textinput
 
     requestlog.init_app(app)
     security.init_app(app)
+    textinput.init_app(app)
 
     from . import database
     from .extensions import csrf, db, login_manager, mail, migrate

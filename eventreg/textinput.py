@@ -1,0 +1,50 @@
+"""Text that comes in: a NUL character is refused at the door, for every page and form.
+
+PostgreSQL text columns cannot hold NUL (U+0000): a form that carried one used to end in a
+server error there, while SQLite stored it. No one types it on purpose (it comes from a bad
+copy and paste or from a probe), so every request is checked here once, before any view
+runs: the address, the query string, the form fields and the names of uploaded files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask, abort, request
+
+NUL = "\x00"
+
+
+def first_field_with_nul() -> str | None:
+    """The name of the first part of the request that holds a NUL, or None."""
+    if NUL in request.path:
+        return "address"
+    sources: Iterable[tuple[str, str]] = [
+        *request.args.items(multi=True),
+        *request.form.items(multi=True),
+        *((name, upload.filename or "") for name, upload in request.files.items(multi=True)),
+    ]
+    for name, value in sources:
+        if NUL in name:
+            return "field name"
+        if NUL in value:
+            return name
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Refuse, with a page saying which field, any request that carries a NUL."""
+
+    @app.before_request
+    def refuse_nul() -> None:
+        field = first_field_with_nul()
+        if field is not None:
+            label = field.replace("_", " ")
+            abort(
+                400,
+                description=(
+                    f"The {label} you sent contains a NUL character (an invisible control "
+                    "character, often left by copying and pasting), which cannot be stored. "
+                    "Nothing was saved: please go back, retype that text and send it again."
+                ),
+            )
