@@ -32,9 +32,11 @@ class EmailOutbox(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template: Mapped[str] = mapped_column(sa.String(80))
     to_address: Mapped[str] = mapped_column(sa.String(254))
-    to_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Unbounded: the name is an applicant's given and family names together, and the
+    # subject carries an activity's title or a staff subject with placeholders filled in.
+    to_name: Mapped[str] = mapped_column(sa.Text, default="")
     reply_to: Mapped[str] = mapped_column(sa.String(254), default="")
-    subject: Mapped[str] = mapped_column(sa.String(300))
+    subject: Mapped[str] = mapped_column(sa.Text)
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     activity_id: Mapped[int | None] = mapped_column(

@@ -222,7 +222,11 @@ class ApplicationForm(FlaskForm):
     phone = StringField(
         "Phone",
         filters=[strip],
-        validators=[InputRequired("Please give a phone number."), international_phone],
+        validators=[
+            InputRequired("Please give a phone number."),
+            international_phone,
+            Length(max=40),
+        ],
     )
     language = SelectField(
         "Language for our emails to you", invalid_choice_message="Choose a language from the list."

@@ -52,6 +52,20 @@ from ..services.review import PAGE_SIZES, Filters, Region, Sort
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
+# Whole numbers and amounts (minor units) live in INTEGER columns: PostgreSQL refuses more.
+LARGEST_WHOLE = 2**31 - 1
+
+
+class WholeNumberField(IntegerField):
+    """A whole number that fits the database's INTEGER columns; a bigger one is refused."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        number: int | None = getattr(self, "data", None)  # set by IntegerField just above
+        if number is not None and abs(number) > LARGEST_WHOLE:
+            self.data = None
+            raise ValueError("This number is too large.")
+
 
 class MoneyField(StringField):
     """An amount like 1,040 or 1040.50, kept as integer minor units in `.data`."""
@@ -72,6 +86,9 @@ class MoneyField(StringField):
         if amount != amount.quantize(Decimal("0.01")):
             self.data = None
             raise ValueError("Give at most two decimals.")
+        if amount * 100 > LARGEST_WHOLE:
+            self.data = None
+            raise ValueError("This amount is too large.")
         self.data = int(amount * 100)
 
     def _value(self) -> str:
@@ -138,24 +155,24 @@ class ActivityForm(FlaskForm):
     deadline_at = DateTimeLocalField(
         "Application deadline", format=LOCAL, validators=[InputRequired()]
     )
-    capacity = IntegerField("Places", validators=[InputRequired(), NumberRange(min=0)])
+    capacity = WholeNumberField("Places", validators=[InputRequired(), NumberRange(min=0)])
     currency = StringField(
         "Currency", default="EUR", validators=[DataRequired(), Length(min=3, max=3)]
     )
     not_included = TextAreaField("Not included in the fee")
     costshare_offer = TextAreaField("Cost-sharing offer")
     costshare_budget = MoneyField("Cost-sharing budget", default=0)
-    costshare_cap = IntegerField(
+    costshare_cap = WholeNumberField(
         "Most participants cost-shared", validators=[Optional(), NumberRange(min=0)]
     )
-    certificate_threshold = IntegerField(
+    certificate_threshold = WholeNumberField(
         "Attendance needed for a certificate (%)",
         default=80,
         validators=[InputRequired(), NumberRange(0, 100)],
     )
     organiser_name = StringField("Organiser shown on documents", validators=[Length(max=200)])
     paper_size = SelectField("Paper", choices=choices(("A4", "A4"), ("Letter", "US Letter")))
-    confirm_within_days = IntegerField(
+    confirm_within_days = WholeNumberField(
         "Days to confirm after acceptance",
         default=14,
         validators=[InputRequired(), NumberRange(1, 365)],
@@ -177,7 +194,7 @@ class ActivityForm(FlaskForm):
 
 
 class ModuleForm(FlaskForm):
-    number = IntegerField("Number", validators=[InputRequired(), NumberRange(min=1)])
+    number = WholeNumberField("Number", validators=[InputRequired(), NumberRange(min=1)])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField("Description")
 
@@ -197,15 +214,15 @@ class FeeForm(FlaskForm):
     name = StringField("Component", validators=[DataRequired(), Length(max=120)])
     amount = MoneyField("Amount", validators=[InputRequired()])
     covers = TextAreaField("What it covers")
-    position = IntegerField("Order", default=1, validators=[Optional()])
+    position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
 class ContactForm(FlaskForm):
     role = StringField("Role", validators=[DataRequired(), Length(max=120)])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     phone = StringField("Phone", validators=[Length(max=60)])
-    email = EmailField("Email", validators=[Optional(), Email()])
-    position = IntegerField("Order", default=1, validators=[Optional()])
+    email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
+    position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
 class AudienceForm(FlaskForm):
@@ -217,12 +234,14 @@ class AudienceForm(FlaskForm):
         ),
     )
     name = StringField("Group", validators=[DataRequired(), Length(max=200)])
-    position = IntegerField("Order", default=1, validators=[Optional()])
+    position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
 class EditionForm(FlaskForm):
-    reference = StringField("Reference of the new edition", validators=[DataRequired()])
-    slug = StringField("Web address (slug)", validators=[DataRequired()])
+    reference = StringField(
+        "Reference of the new edition", validators=[DataRequired(), Length(max=32)]
+    )
+    slug = StringField("Web address (slug)", validators=[DataRequired(), Length(max=120)])
     starts_at = DateTimeLocalField("First day starts", format=LOCAL, validators=[InputRequired()])
 
 
@@ -286,7 +305,7 @@ class ReviewFilterForm(Form):
         choices=choices(*((size, str(size)) for size in PAGE_SIZES)),
         default=50,
     )
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    page = WholeNumberField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
 
     FILTER_NAMES = (
         "q",
@@ -362,7 +381,7 @@ class NoteForm(FlaskForm):
 class GrantForm(FlaskForm):
     component_id = SelectField("Fee component", coerce=int, choices=[])
     share = SelectField("Grant", choices=_choices(Share), default=Share.ALL.value)
-    percent = IntegerField(
+    percent = WholeNumberField(
         "Part (%)", validators=[Optional(), NumberRange(1, 100, "Give a percentage from 1 to 100.")]
     )
     amount = MoneyField("Fixed amount", validators=[Optional()])
