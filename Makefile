@@ -32,11 +32,13 @@ migrate: install
 demo: migrate
 	$(FLASK) demo
 
-# The worker (mail and background jobs) runs beside the web server and stops with it.
+# The worker (mail and background jobs) runs beside the web server and stops with it; both
+# are told the address served, which links in emails follow unless EVENTREG_BASE_URL is set.
 run: system-packages demo
 	@echo
 	@echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
-	@$(FLASK) worker & worker=$$!; \
+	@export FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT); \
+	$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

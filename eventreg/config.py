@@ -9,8 +9,9 @@ DATABASE_URL: str | None = None
 # None means "generate one into instance/secret_key on first start".
 SECRET_KEY: str | None = None
 
-# The address people reach the site at; used for links in emails and PDFs.
-BASE_URL = "http://127.0.0.1:5000"
+# The address people reach the site at; used for links in emails, calendars and PDFs.
+# None: the address `flask run` serves (FLASK_RUN_HOST, FLASK_RUN_PORT; 127.0.0.1:5000).
+BASE_URL: str | None = None
 
 # Organiser shown in page headers, emails and PDFs.
 ORGANISER_NAME = "International Training Centre"

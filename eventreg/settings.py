@@ -30,11 +30,27 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    if not app.config.get("BASE_URL"):
+        app.config["BASE_URL"] = served_address()
     if str(app.config.get("BASE_URL", "")).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["OUTBOX_DIR"] = app.config.get("OUTBOX_DIR") or os.path.join(
         app.instance_path, "outbox"
     )
+
+
+def served_address() -> str:
+    """The address `flask run` serves, as `make run HOST=... PORT=...` tells it.
+
+    A server listening on every interface is reached from this machine at 127.0.0.1;
+    anyone serving others sets EVENTREG_BASE_URL to the address they use.
+    """
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('FLASK_RUN_PORT') or 5000}"
 
 
 def normalise_database_url(url: str) -> str:
