@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import StaffUser
 from ..services import staff_auth
 from ..services.errors import DomainError
-from . import bp
+from . import bp, devices
 from .forms import ActionForm, NewPasswordForm, ResetRequestForm, SignInForm
 
 
@@ -31,7 +31,12 @@ def sign_in() -> str | Response:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = staff_auth.sign_in(form.email.data or "", form.password.data or "")
+            user = staff_auth.sign_in(
+                form.email.data or "",
+                form.password.data or "",
+                address=request.remote_addr or "",
+                known_ids=devices.known_accounts(request),
+            )
         except DomainError as error:
             db.session.commit()  # keep the failure count
             form.password.errors = [str(error)]
@@ -40,7 +45,9 @@ def sign_in() -> str | Response:
             destination = _safe_next(request.args.get("next"))
             session.clear()  # nothing from before sign-in carries over
             login_user(user)
-            return redirect(destination)
+            response = redirect(destination)
+            devices.remember(response, request, user.id)
+            return response
     return render_template("auth/sign_in.html", form=form)
 
 

@@ -39,7 +39,7 @@ from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .reminders import Reminder, ReminderKind
-from .staff import Role, StaffAssignment, StaffUser
+from .staff import Role, SignInFailure, StaffAssignment, StaffUser
 from .webhooks import (
     DeliveryStatus,
     WebhookDelivery,
@@ -88,6 +88,7 @@ __all__ = [
     "ReminderKind",
     "Role",
     "SessionKind",
+    "SignInFailure",
     "StaffAssignment",
     "StaffUser",
     "WebhookDelivery",

@@ -94,3 +94,15 @@ class StaffAssignment(Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, "staff_role"))
 
     staff_user: Mapped[StaffUser] = relationship(back_populates="assignments")
+
+
+class SignInFailure(Model):
+    """A failed sign-in from one address, kept a short while: it sets how long that address
+    waits before its next attempt (services.staff_auth.address_wait)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (sa.Index("ix_sign_in_failures_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

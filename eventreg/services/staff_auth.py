@@ -1,4 +1,10 @@
-"""Staff sign-in rules: password check, lockout after repeated failures, reset links."""
+"""Staff sign-in rules: password check, lockout after repeated failures, reset links.
+
+Two brakes on guessing. Each account locks for LOCKOUT after MAX_FAILURES, but only
+against browsers it has not signed in from before: an attacker elsewhere cannot lock the
+owner out of their usual browser. And each address waits longer and longer after
+ADDRESS_FREE_FAILURES failures, whatever accounts it tries.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,19 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import StaffUser, utcnow
+from ..models import SignInFailure, StaffUser, utcnow
 from .errors import DomainError
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 RESET_VALID_SECONDS = 3600
+# An address may fail this many times in ADDRESS_WINDOW freely; then it waits
+# ADDRESS_FIRST_WAIT after its latest failure, doubling with each further one, up to
+# ADDRESS_MAX_WAIT.
+ADDRESS_FREE_FAILURES = 5
+ADDRESS_WINDOW = timedelta(minutes=15)
+ADDRESS_FIRST_WAIT = timedelta(seconds=30)
+ADDRESS_MAX_WAIT = timedelta(minutes=15)
 
 
 class SignInRefused(DomainError):
@@ -25,36 +38,76 @@ class AccountLocked(DomainError):
     """Too many failed attempts; sign-in is paused for a while."""
 
 
+class AddressSlowedDown(DomainError):
+    """Too many failed attempts from one address: it waits before trying again."""
+
+
 class ResetLinkInvalid(DomainError):
     """The reset link is wrong, used or expired."""
 
 
-def sign_in(email: str, password: str) -> StaffUser:
-    """The staff member with these credentials; counts failures and locks after MAX_FAILURES.
+def sign_in(
+    email: str, password: str, *, address: str = "", known_ids: frozenset[int] = frozenset()
+) -> StaffUser:
+    """The staff member with these credentials, from a client at `address` whose browser has
+    signed in before as the accounts `known_ids`.
 
+    Refuses (AddressSlowedDown) an address that must still wait after its failures, and
+    (AccountLocked) an account locked after MAX_FAILURES, unless this browser is one it
+    signed in from before; failures from such a browser do not count towards the lock.
     The same message is given for an unknown email and a wrong password, so the form
     cannot be used to find out who has an account.
     """
-    user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email.strip().lower()))
     now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    address = address[:64]
+    recent = sa.select(sa.func.count(SignInFailure.id), sa.func.max(SignInFailure.at)).where(
+        SignInFailure.address == address, SignInFailure.at > now - ADDRESS_WINDOW
+    )
+    failures, latest = db.session.execute(recent).one()
+    if latest is not None and latest + address_wait(failures) > now:
+        seconds = int((latest + address_wait(failures) - now).total_seconds()) + 1
+        raise AddressSlowedDown(
+            f"Too many failed attempts from your network. Try again in {_duration(seconds)}."
+        )
+    user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    known = user is not None and user.id in known_ids
+    locked = user is not None and user.locked_until is not None and user.locked_until > now
+    if locked and not known:
+        assert user is not None and user.locked_until is not None
+        seconds = int((user.locked_until - now).total_seconds()) + 1
         raise AccountLocked(
-            f"Too many failed attempts. Try again in {minutes} minutes, or reset your password."
+            f"Too many failed attempts. Try again in {_duration(seconds)}, or reset your password."
         )
     if user is None or not user.active or not user.check_password(password):
-        if user is not None:
+        db.session.execute(sa.delete(SignInFailure).where(SignInFailure.at <= now - ADDRESS_WINDOW))
+        db.session.add(SignInFailure(address=address, at=now))
+        if user is not None and not known:
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILURES:
                 user.locked_until = now + LOCKOUT
                 user.failed_logins = 0
-            db.session.flush()
+        db.session.flush()
         raise SignInRefused("Wrong email or password.")
-    user.failed_logins = 0
-    user.locked_until = None
+    if not locked:  # a lock set against strangers stays while it lasts
+        user.failed_logins = 0
+        user.locked_until = None
     user.last_login_at = now
     db.session.flush()
     return user
+
+
+def address_wait(failures: int) -> timedelta:
+    """How long an address waits after its latest failure, having failed `failures` times."""
+    if failures < ADDRESS_FREE_FAILURES:
+        return timedelta(0)
+    doublings = min(failures - ADDRESS_FREE_FAILURES, 20)
+    return min(ADDRESS_FIRST_WAIT * 2**doublings, ADDRESS_MAX_WAIT)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{seconds // 60 + (1 if seconds % 60 else 0)} minutes"
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
