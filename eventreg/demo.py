@@ -32,10 +32,12 @@ from .models import (
     Payment,
     PaymentMethod,
     PaymentSource,
+    Proficiency,
     Role,
     SessionKind,
     StaffAssignment,
     StaffUser,
+    Title,
 )
 from .models.money import amount_due
 
@@ -413,7 +415,7 @@ def _add_applications(activity: Activity, rng: random.Random, *, now: datetime) 
             number=number,
             reference=f"{activity.reference}-{number:04d}",
             status=status,
-            title={Gender.FEMALE: "Ms", Gender.MALE: "Mr"}.get(gender, ""),
+            title={Gender.FEMALE: Title.MS, Gender.MALE: Title.MR}.get(gender, ""),
             given_names=given,
             family_name=family,
             gender=gender,
@@ -425,7 +427,7 @@ def _add_applications(activity: Activity, rng: random.Random, *, now: datetime) 
             organisation=rng.choice(text.ORGANISATIONS),
             organisation_type=rng.choice(groups),
             position=rng.choice(text.POSITIONS),
-            proficiency=rng.choice(["fluent", "good", "good", "basic"]),
+            proficiency=rng.choices(list(Proficiency), weights=[1, 3, 4, 2])[0],
             motivation="I want to use what I learn in the partnerships my organisation builds.",
             payment_source=rng.choice(list(PaymentSource)),
             costshare_requested=wants_costshare,

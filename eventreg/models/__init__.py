@@ -23,6 +23,8 @@ from .applications import (
     ApplicationStatus,
     Gender,
     PaymentSource,
+    Proficiency,
+    Title,
 )
 from .attendance import (
     Attendance,
@@ -83,6 +85,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentSource",
+    "Proficiency",
     "QuestionKind",
     "Reminder",
     "ReminderKind",
@@ -91,6 +94,7 @@ __all__ = [
     "SignInFailure",
     "StaffAssignment",
     "StaffUser",
+    "Title",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

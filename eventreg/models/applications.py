@@ -80,6 +80,33 @@ class Gender(enum.StrEnum):
     UNDISCLOSED = "undisclosed"
 
 
+class Title(enum.StrEnum):
+    """The titles the form offers (an application may also have none: "")."""
+
+    MR = "Mr"
+    MS = "Ms"
+    MX = "Mx"
+
+
+class Proficiency(enum.StrEnum):
+    """Command of the activity's working language: the form's scale, lowest first."""
+
+    BASIC = "basic"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    NATIVE = "native"
+
+    @property
+    def label(self) -> str:
+        return "Native or bilingual" if self is Proficiency.NATIVE else self.value.capitalize()
+
+
+def _offered(column: str, answers: type[enum.StrEnum]) -> sa.CheckConstraint:
+    """A CHECK that the column holds one of the answers, or "" (not answered)."""
+    listed = ", ".join(f"'{value}'" for value in ["", *(answer.value for answer in answers)])
+    return sa.CheckConstraint(f"{column} IN ({listed})", name=f"{column}_offered")
+
+
 class PaymentSource(enum.StrEnum):
     SELF = "self"
     EMPLOYER = "employer"
@@ -100,6 +127,8 @@ class Application(Model):
         sa.UniqueConstraint("activity_id", "email"),
         sa.CheckConstraint("number > 0", name="number_positive"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        _offered("title", Title),
+        _offered("proficiency", Proficiency),
         sa.Index("ix_applications_activity_status", "activity_id", "status"),
         # The review list counts and filters by these within one activity.
         sa.Index("ix_applications_activity_country", "activity_id", "country"),

@@ -35,7 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..formatting import language_name
-from ..models import AudienceTier, Gender, PaymentSource
+from ..models import AudienceTier, Gender, PaymentSource, Proficiency, Title
 from ..services import applications
 from ..services.applications import Answers, CallFacts
 from ..services.uploads import InvalidUpload, UploadedCV, check_cv
@@ -46,18 +46,26 @@ def options(*pairs: tuple[str, str], group: str | None = None) -> list[SelectCho
     return [SelectChoice(value, label, optgroup=group) for value, label in pairs]
 
 
-TITLES = options(("", "None"), ("Mr", "Mr"), ("Ms", "Ms"), ("Mx", "Mx"))
+TITLES = options(("", "None"), *((title.value, title.value) for title in Title))
 GENDERS = options(
     (Gender.FEMALE.value, "Female"),
     (Gender.MALE.value, "Male"),
     (Gender.OTHER.value, "Another gender"),
     (Gender.UNDISCLOSED.value, "I prefer not to say"),
 )
+# The scale is Proficiency's; the form says what each level means.
+PROFICIENCY_MEANS = {
+    Proficiency.BASIC: "I follow simple conversations",
+    Proficiency.INTERMEDIATE: "I follow most discussions",
+    Proficiency.ADVANCED: "I discuss and write with ease",
+}
 PROFICIENCY = options(
-    ("basic", "Basic: I follow simple conversations"),
-    ("intermediate", "Intermediate: I follow most discussions"),
-    ("advanced", "Advanced: I discuss and write with ease"),
-    ("native", "Native or bilingual"),
+    *(
+        (level.value, f"{level.label}: {PROFICIENCY_MEANS[level]}")
+        if level in PROFICIENCY_MEANS
+        else (level.value, level.label)
+        for level in Proficiency
+    )
 )
 PAYMENT_SOURCES = options(
     (PaymentSource.SELF.value, "I pay it myself"),

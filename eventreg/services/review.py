@@ -1,7 +1,7 @@
 """Reviewing applications: the filtered, sorted, paged list, its tallies, notes and history.
 
 The list answers in a fixed number of queries whatever the number of applications: one for
-the tallies (status, gender, country, organisation type, proficiency), one for the budget,
+the tallies (status, gender, country, organisation type), one for the budget,
 one to count the matches and one for the page, with each row's granted and paid sums as
 subqueries of that same statement.
 """
@@ -162,7 +162,6 @@ class Tallies:
     by_region: Counter[str] = field(default_factory=Counter)
     by_country: Counter[str] = field(default_factory=Counter)
     organisation_types: list[str] = field(default_factory=list)
-    proficiencies: list[str] = field(default_factory=list)
 
     @property
     def places_taken(self) -> int:
@@ -317,11 +316,11 @@ def count(activity: Activity, filters: Filters) -> int:
 
 
 def tallies(activity: Activity) -> Tallies:
-    """The activity's applications counted by status, country, gender, organisation type
-    and proficiency, in one statement; regions are summed from the countries.
+    """The activity's applications counted by status, country, gender and organisation
+    type, in one statement; regions are summed from the countries.
 
     Three groupings, each read from an index that covers it: by status, by country, and by
-    the (gender, organisation type, proficiency) triple, which has few combinations.
+    the (gender, organisation type) pair, which has few combinations.
     """
     mine = Application.activity_id == activity.id
     empty = sa.literal_column("''", sa.String)
@@ -330,28 +329,24 @@ def tallies(activity: Activity) -> Tallies:
         return sa.literal_column(f"'{name}'", sa.String).label("kind")
 
     statement = sa.union_all(
-        sa.select(
-            kind("status"), sa.cast(Application.status, sa.String), empty, empty, sa.func.count()
-        )
+        sa.select(kind("status"), sa.cast(Application.status, sa.String), empty, sa.func.count())
         .where(mine)
         .group_by(Application.status),
-        sa.select(kind("country"), Application.country, empty, empty, sa.func.count())
+        sa.select(kind("country"), Application.country, empty, sa.func.count())
         .where(mine)
         .group_by(Application.country),
         sa.select(
             kind("profile"),
             sa.cast(Application.gender, sa.String),
             Application.organisation_type,
-            Application.proficiency,
             sa.func.count(),
         )
         .where(mine)
-        .group_by(Application.gender, Application.organisation_type, Application.proficiency),
+        .group_by(Application.gender, Application.organisation_type),
     )
     found = Tallies()
     organisation_types: set[str] = set()
-    proficiencies: set[str] = set()
-    for name, first, second, third, number in db.session.execute(statement):
+    for name, first, second, number in db.session.execute(statement):
         if name == "status":
             found.by_status[first] += number
             found.total += number
@@ -362,10 +357,7 @@ def tallies(activity: Activity) -> Tallies:
             found.by_gender[first] += number
             if second:
                 organisation_types.add(second)
-            if third:
-                proficiencies.add(third)
     found.organisation_types = sorted(organisation_types, key=str.lower)
-    found.proficiencies = sorted(proficiencies, key=str.lower)
     return found
 
 

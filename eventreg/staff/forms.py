@@ -40,6 +40,7 @@ from ..models import (
     AudienceTier,
     Gender,
     PaymentMethod,
+    Proficiency,
     SessionKind,
 )
 from ..services.activities import known_timezones
@@ -294,7 +295,9 @@ class ReviewFilterForm(Form):
         choices=choices(("", "Asked or not"), ("yes", "Asked for"), ("no", "Not asked for")),
         default="",
     )
-    proficiency = SelectField("Language proficiency", choices=[], validate_choice=False, default="")
+    proficiency = SelectField(
+        "Language proficiency", choices=_any("Any level", _readable(Proficiency)), default=""
+    )
     sort = SelectField("Sort by", choices=_choices(Sort), default=Sort.REFERENCE.value)
     order = SelectField(
         "Order", choices=choices(("asc", "Ascending"), ("desc", "Descending")), default="asc"

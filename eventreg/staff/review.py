@@ -39,9 +39,6 @@ def applications(activity_id: int) -> str:
     form.organisation_type.choices = choices(
         ("", "Any type"), *((name, name) for name in tallies.organisation_types)
     )
-    form.proficiency.choices = choices(
-        ("", "Any level"), *((name, name) for name in tallies.proficiencies)
-    )
     return render_template(
         "staff/applications/list.html",
         activity=activity,

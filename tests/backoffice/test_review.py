@@ -156,7 +156,6 @@ def test_tallies_count_the_whole_activity(
         "other": 1,
     }
     assert tallies.organisation_types[0] == "Chamber of commerce"
-    assert tallies.proficiencies == ["advanced", "intermediate", "native"]
 
 
 def test_rows_carry_their_money(db, workshop, applicants, assistant):
