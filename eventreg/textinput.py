@@ -3,12 +3,14 @@
 PostgreSQL text columns cannot hold NUL (U+0000): a form that carried one used to end in a
 server error there, while SQLite stored it. No one types it on purpose (it comes from a bad
 copy and paste or from a probe), so every request is checked here once, before any view
-runs: the address, the query string, the form fields and the names of uploaded files.
+runs: the address, the query string, the form fields, the names of uploaded files and the
+strings of a JSON body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from flask import Flask, abort, request
 
@@ -24,12 +26,27 @@ def first_field_with_nul() -> str | None:
         *request.form.items(multi=True),
         *((name, upload.filename or "") for name, upload in request.files.items(multi=True)),
     ]
+    if request.is_json:
+        sources = [*sources, *_json_strings(request.get_json(silent=True), "body")]
     for name, value in sources:
         if NUL in name:
             return "field name"
         if NUL in value:
             return name
     return None
+
+
+def _json_strings(value: Any, name: str) -> Iterator[tuple[str, str]]:
+    """Every string of a JSON document with the name of the member that holds it."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_strings(key, "member name")
+            yield from _json_strings(item, str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, name)
 
 
 def init_app(app: Flask) -> None:

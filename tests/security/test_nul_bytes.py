@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from eventreg.models import Application, AuditLog, EmailOutbox, Role
+from eventreg.models import Application, ApplicationStatus, AuditLog, EmailOutbox, Role
 
 from ..conftest import csrf_token_from
 from .test_xss_and_fuzz import TEXT_FIELDS, open_call, valid_form  # noqa: F401  (a fixture)
@@ -105,3 +105,26 @@ def test_a_nul_in_the_sign_in_form_is_refused(client, db):
     )
     assert response.status_code == 400
     assert REFUSAL in response.text
+
+
+def test_a_nul_in_a_json_body_of_the_api_is_refused_and_nothing_is_saved(
+    client, db, make_activity, make_application, factories
+):
+    from eventreg.models import Payment
+    from eventreg.services import apitokens
+
+    activity = make_activity()
+    application = make_application(activity, status=ApplicationStatus.ACCEPTED)
+    _, secret = apitokens.create_token(factories.staff(Role.ADMIN), name="test")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    etag = client.get(f"/api/v1/applications/{application.id}", headers=headers).headers["ETag"]
+    response = client.post(
+        f"/api/v1/applications/{application.id}/payments",
+        json={"amount": 100, "received_on": "2020-01-02", "method": "card", "note": "a\x00b"},
+        headers={**headers, "If-Match": etag},
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert REFUSAL in response.json["detail"] and "note" in response.json["detail"]
+    assert count(Payment) == 0
