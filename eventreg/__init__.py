@@ -63,10 +63,12 @@ def create_app(
 
     app.register_blueprint(trainer_bp)
 
-    from . import errors, ratelimits
+    from . import errors, health, metrics, ratelimits
 
     errors.init_app(app)
     ratelimits.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
 
     from . import api
 
