@@ -1,8 +1,11 @@
 """Rate limits on the doors people knock at: sign-in, password reset, the public forms.
 
-Limits count POSTs per client address, in memory by default and in Redis when REDIS_URL is
-set (so several web nodes share one count). Behind a reverse proxy, set TRUSTED_PROXIES to
-the number of proxies so the client's own address is the one counted.
+Limits count POSTs per client address in a store every process shares: Redis when
+REDIS_URL is set, else the application's database (eventreg/ratelimit_storage.py), so a
+limit holds across gunicorn workers and web nodes alike. RATELIMIT_STORAGE_URI may name
+another store (never `memory://` in production: it counts per process).
+Behind a reverse proxy, set TRUSTED_PROXIES to the number of proxies so the client's own
+address is the one counted.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import ratelimit_storage  # noqa: F401  (registers the database:// storage)
 
 # endpoint -> limit, for POST requests; each can be changed in RATE_LIMITS.
 DEFAULT_LIMITS = {
@@ -30,9 +35,8 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "database://"
     # One limiter per app: a shared one would carry one app's settings into another's.
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["eventreg_limiter"] = limiter  # Flask-Limiter holds it only weakly

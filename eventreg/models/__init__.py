@@ -40,6 +40,7 @@ from .base import utcnow
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
+from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
 from .staff import Role, SignInFailure, StaffAssignment, StaffUser
 from .webhooks import (
@@ -87,6 +88,7 @@ __all__ = [
     "PaymentSource",
     "Proficiency",
     "QuestionKind",
+    "RateLimitCounter",
     "Reminder",
     "ReminderKind",
     "Role",
