@@ -7,7 +7,7 @@ import zipfile
 
 from .emails import Attachment, queue_email
 from .extensions import db
-from .jobs import JobResult, Progress, job, results_folder
+from .jobs import JobResult, Progress, job
 from .models import Activity, Job, StaffUser
 
 
@@ -65,6 +65,4 @@ def certificates_batch(
     render = certificates_zip if as_zip else certificates_merged
     data = render(activity, progress=lambda done, total: progress(done, total, "rendering"))
     name = f"{activity.reference}-certificates.{'zip' if as_zip else 'pdf'}"
-    path = results_folder(record) / name
-    path.write_bytes(data)
-    return JobResult(path=str(path), name=name, message=f"{name} is ready")
+    return JobResult(data=data, name=name, message=f"{name} is ready")

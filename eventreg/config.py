@@ -62,7 +62,11 @@ TRUSTED_PROXIES = 0
 # carries the rest of the form).
 CV_MAX_BYTES = 4 * 1024 * 1024
 
-# Where uploaded files (CVs) are kept; None means instance/uploads.
+# Where uploaded and generated files (CVs, jobs' results) are kept: "folder" (UPLOAD_DIR,
+# one machine) or "database" (every node reaches it). None: database on PostgreSQL,
+# folder on SQLite. See eventreg/files.py.
+FILE_STORE: str | None = None
+# The folder store's root; None means instance/uploads.
 UPLOAD_DIR: str | None = None
 
 # A private link is re-sent to the same application at most once in this many seconds.

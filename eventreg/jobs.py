@@ -13,13 +13,13 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
+from . import files
 from .extensions import db
 from .models import Job, JobStatus, StaffUser, utcnow
 
@@ -28,9 +28,10 @@ log = logging.getLogger("eventreg.jobs")
 
 @dataclass(frozen=True)
 class JobResult:
-    """A file a job produced, for staff to download, and a line saying what it did."""
+    """A file a job produced (its bytes and name), for staff to download, and a line saying
+    what it did. The file goes to the file store, where every node can serve it."""
 
-    path: str | None = None
+    data: bytes | None = None
     name: str | None = None
     message: str = ""
 
@@ -187,17 +188,11 @@ def execute(job_id: int) -> None:
         log.exception("job %s (%s) failed", job_id, record.kind)
         return
     record.status = JobStatus.DONE
-    record.result_path = result.path
-    record.result_name = result.name
+    if result.data is not None:
+        record.result_name = result.name or "result"
+        record.result_path = f"jobs/{job_id}/{record.result_name}"
+        files.store().save(record.result_path, result.data)
     record.message = result.message or "done"
     record.done = max(record.done, record.total)
     record.finished_at = utcnow()
     db.session.commit()
-
-
-def results_folder(job_record: Job) -> Path:
-    """Where a job keeps its files: JOBS_RESULTS_DIR/<id>/ (default instance/jobs/)."""
-    root = current_app.config.get("JOBS_RESULTS_DIR") or Path(current_app.instance_path) / "jobs"
-    folder = Path(root) / str(job_record.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

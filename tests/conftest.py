@@ -60,7 +60,6 @@ def make_test_app(tmp_root: Path, **overrides: object) -> Flask:
         # Tests sign in and apply many times from one address; tests/security turn it on.
         "RATELIMIT_ENABLED": False,
         "JOBS_SQLITE_PATH": str(tmp_root / "jobs-queue.sqlite3"),
-        "JOBS_RESULTS_DIR": str(tmp_root / "job-results"),
     }
     config.update(overrides)
     # Its own instance folder: nothing a test writes lands in the developer's instance/.

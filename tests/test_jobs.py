@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import socket
 import uuid
-from pathlib import Path
 
 import pytest
 
-from eventreg import jobs
+from eventreg import files, jobs
 from eventreg.models import Job, JobStatus
 
 from .conftest import make_test_app
@@ -25,9 +24,7 @@ def count_job(job: Job, progress: jobs.Progress, *, upto: int, fail_at: int = -1
         if n == fail_at:
             raise ValueError(f"stopped at {n}")
         progress(n, upto, f"counted {n}")
-    path = jobs.results_folder(job) / "count.txt"
-    path.write_text(str(upto))
-    return jobs.JobResult(path=str(path), name="count.txt", message=f"counted to {upto}")
+    return jobs.JobResult(data=str(upto).encode(), name="count.txt", message=f"counted to {upto}")
 
 
 def test_a_submitted_job_waits_for_a_worker_then_runs_with_progress(app, db):
@@ -39,7 +36,7 @@ def test_a_submitted_job_waits_for_a_worker_then_runs_with_progress(app, db):
     assert record.status == JobStatus.DONE
     assert (record.done, record.total, record.percent) == (5, 5, 100)
     assert record.message == "counted to 5"
-    assert Path(record.result_path).read_text() == "5"
+    assert files.store().read(record.result_path) == b"5"
     assert jobs.run_pending() == 0
 
 

@@ -37,6 +37,7 @@ from .attendance import (
 )
 from .audit import AuditLog
 from .base import utcnow
+from .files import StoredFile
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
@@ -96,6 +97,7 @@ __all__ = [
     "SignInFailure",
     "StaffAssignment",
     "StaffUser",
+    "StoredFile",
     "Title",
     "WebhookDelivery",
     "WebhookEndpoint",

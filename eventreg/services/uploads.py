@@ -1,15 +1,15 @@
-"""Files applicants upload (their CV): checked by content and size, kept under UPLOAD_DIR
-with random names."""
+"""Files applicants upload (their CV): checked by content and size, kept in the file store
+(eventreg/files.py) under random names."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+from .. import files
 from ..models import Activity
 from .errors import DomainError
 
@@ -46,19 +46,8 @@ def check_cv(cv: UploadedCV | None) -> None:
 
 
 def store_cv(activity: Activity, cv: UploadedCV) -> tuple[str, str]:
-    """Write the CV under a random name; return (name to show, path below UPLOAD_DIR)."""
-    folder = Path(upload_dir()) / "cv" / activity.reference
-    folder.mkdir(parents=True, exist_ok=True)
-    relative = f"cv/{activity.reference}/{secrets.token_hex(16)}.pdf"
-    descriptor = os.open(Path(upload_dir()) / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(cv.content)
+    """Store the CV under a random key; return (name to show, its key in the file store)."""
+    key = f"cv/{activity.reference}/{secrets.token_hex(16)}.pdf"
+    files.store().save(key, cv.content)
     shown = "".join(c for c in Path(cv.filename).name if c.isprintable())[:200] or "cv.pdf"
-    return shown, relative
-
-
-def upload_dir() -> str:
-    """Where uploaded files are kept: UPLOAD_DIR, or instance/uploads."""
-    return current_app.config.get("UPLOAD_DIR") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
+    return shown, key

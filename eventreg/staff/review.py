@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from babel import Locale
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from .. import files
 from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Activity, Application, ApplicationStatus
 from ..saving import saved
 from ..services import costshare, decisions, lifecycle, payments, review
-from ..services.uploads import upload_dir
 from . import bp
 from .eligibility import EligibilityForm
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
@@ -91,12 +91,12 @@ def application_cv(application_id: int) -> Response:
     found = loaded(Application, application_id, *OFFICE)
     if not found.cv_path:
         abort(404)
-    root = Path(upload_dir()).resolve()
-    path = (root / found.cv_path).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    try:
+        content = files.store().read(found.cv_path)
+    except (files.MissingFile, ValueError):
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(content),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=found.cv_filename or f"{found.reference}-cv.pdf",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import sqlalchemy as sa
 from flask import abort, render_template, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from .. import files
 from ..auth.access import staff
 from ..extensions import db
 from ..models import Activity, Job, StaffAssignment
@@ -51,8 +52,12 @@ def job(job_id: int) -> str:
 @login_required
 def job_download(job_id: int) -> Response:
     record = _visible_job(job_id)
-    if not record.result_path or not Path(record.result_path).is_file():
+    if not record.result_path:
+        abort(404)
+    try:
+        content = files.store().read(record.result_path)
+    except (files.MissingFile, ValueError):
         abort(404)
     return send_file(
-        record.result_path, as_attachment=True, download_name=record.result_name or "result"
+        io.BytesIO(content), as_attachment=True, download_name=record.result_name or "result"
     )

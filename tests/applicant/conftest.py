@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,11 @@ PRIMARY_GROUP = "Workers' and employers' organisations"
 
 
 @pytest.fixture(autouse=True)
-def uploads(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    """CVs go to a folder of this test."""
-    saved = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = saved
+def uploads(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """CVs go to a folder of this test (the folder store, on either database)."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "FILE_STORE", "folder")
+    return tmp_path / "uploads"
 
 
 @pytest.fixture

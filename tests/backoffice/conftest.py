@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from ..conftest import csrf_token_from
 
 
 @pytest.fixture(autouse=True)
-def uploads(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    """CVs are read from a folder of this test."""
-    saved = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = saved
+def uploads(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """CVs are read from a folder of this test (the folder store, on either database)."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "FILE_STORE", "folder")
+    return tmp_path / "uploads"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from eventreg import jobs
+from eventreg import files, jobs
 from eventreg.batches import certificates_batch  # noqa: F401 - registers the job kind
 from eventreg.models import Job, JobStatus
 from eventreg.pdf import certificates as certificate_pdfs
@@ -111,7 +111,8 @@ def test_a_batch_job_reports_progress_to_the_end(db, workshop, six_certificates,
     assert record.status == JobStatus.DONE, record.error
     assert (record.done, record.total) == (12, 12)
     assert worker_calls == [2]
-    assert len(zipfile.ZipFile(record.result_path).namelist()) == 6
+    archive = zipfile.ZipFile(io.BytesIO(files.store().read(record.result_path)))
+    assert len(archive.namelist()) == 6
 
 
 def test_the_cli_writes_a_batch_laid_out_by_workers(

@@ -25,6 +25,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from eventreg import files
 from eventreg.extensions import db as database
 from eventreg.models import (
     ApplicationStatus,
@@ -174,8 +175,9 @@ def test_every_route_is_in_the_table(app):
 
 
 @pytest.fixture
-def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
+def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
     """An activity with something of every kind a route can point at, and route arguments."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     activity = factories.activity()
     factories.contact(activity)
     module = factories.module(activity, title="Pro-poor partnerships")
@@ -188,8 +190,7 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
         cv_filename="cv.pdf",
     )
     factories.application(activity, status=ApplicationStatus.CONFIRMED)  # on the sheets
-    (tmp_path / "uploads" / "cv").mkdir(parents=True)
-    (tmp_path / "uploads" / "cv" / "matrix.pdf").write_bytes(b"%PDF-1.4 matrix")
+    files.store().save("cv/matrix.pdf", b"%PDF-1.4 matrix")
     grant = CostShareGrant(
         application_id=application.id,
         fee_component_id=activity.fee_components[0].id,
@@ -209,12 +210,11 @@ def world(app, db, factories, tmp_path: Path) -> dict[str, Any]:
         body_text="Hello",
     )
     owner = factories.staff()
-    result = tmp_path / "result.txt"
-    result.write_text("a job's result")
+    files.store().save("jobs/matrix/result.txt", b"a job's result")
     job = Job(
         kind="bulk_message",
         created_by_id=owner.id,
-        result_path=str(result),
+        result_path="jobs/matrix/result.txt",
         result_name="result.txt",
     )
     token, _ = apitokens.create_token(owner, name="Someone else's")

@@ -40,11 +40,11 @@ PDF = b"%PDF-1.4\n% a tiny test file\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def uploads(app, tmp_path: Path):
-    saved = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = saved
+def uploads(app, tmp_path: Path, monkeypatch):
+    """CVs go to a folder of this test (the folder store, on either database)."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "FILE_STORE", "folder")
+    return tmp_path / "uploads"
 
 
 @pytest.fixture
