@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app eventreg
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install system-packages browser migrate demo lint bench clean
+.PHONY: run serve test install system-packages browser migrate demo lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ run: system-packages demo
 	$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production set-up on this machine: gunicorn with deploy/gunicorn.conf.py and one
+# worker (README, "Deploying"). Stops both with Ctrl-C.
+serve: system-packages migrate
+	@echo "eventreg (gunicorn, deploy/gunicorn.conf.py) is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	EVENTREG_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py 'eventreg:create_app()'
 
 test: system-packages browser install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
