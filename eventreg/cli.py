@@ -168,3 +168,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_group)
     app.cli.add_command(pdf_cli)
+
+    from .backups import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
