@@ -165,6 +165,10 @@ def execute(job_id: int) -> None:
     assert found is not None
     record: Job = found
     function = REGISTRY.get(record.kind)
+    # One line per run, whichever worker claimed it: operators (and tests) count them.
+    log.info(
+        "job %s (%s) started in %s", job_id, record.kind, f"{os.uname().nodename}:{os.getpid()}"
+    )
 
     def progress(done: int, total: int, message: str = "") -> None:
         # Commits: the page polling this job reads it from another connection.

@@ -15,7 +15,7 @@ from .private_postgres import private_postgres
 from .test_concurrent_office import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-TIME_LIMIT = 60
+TIME_LIMIT = 240
 
 
 def probe(url: str) -> tuple[int, dict]:
