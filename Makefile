@@ -1,5 +1,6 @@
 # eventreg. Two commands do everything on a fresh clone:
-#   make run    bootstrap .venv, install, migrate, load the demo, serve http://127.0.0.1:5000
+#   make run    bootstrap .venv, install (without the test tools), migrate, load the demo,
+#               serve http://127.0.0.1:5000 with the worker; quiet unless something fails
 #   make test   install the test dependencies and run the whole suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,11 +11,22 @@ PORT   ?= 5000
 
 .PHONY: run serve test install system-packages browser migrate demo lint bench clean
 
+LOG    := $(VENV)/make.log
+# $(call quietly,what,command): one line of progress; the command's output only if it fails.
+quietly = echo "-- $(1)"; $(2) >$(LOG) 2>&1 || { tail -n 40 $(LOG); echo "!! $(1) failed; the whole output is in $(LOG)"; exit 1; }
+
+# What `make run` needs: the app, not the test tools.
+$(VENV)/.installed-run: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(call quietly,installing eventreg into $(VENV) (the first time takes a few minutes),$(BIN)/python -m pip install -q --disable-pip-version-check -e .)
+	@touch $@
+
+# Everything, with the test extras (make test, make lint).
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	@touch $@
+	@touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed
 
@@ -34,13 +46,24 @@ demo: migrate
 
 # The worker (mail and background jobs) runs beside the web server and stops with it; both
 # are told the address served, which links in emails follow unless EVENTREG_BASE_URL is set.
-run: system-packages demo
-	@echo
-	@echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
+# The worker's log goes to instance/worker.log. A few lines of progress, then the address
+# and logins.
+run: system-packages $(VENV)/.installed-run
+	@$(call quietly,migrating the database,$(FLASK) db upgrade)
+	@$(call quietly,loading the demo,$(FLASK) demo)
+	@cp $(LOG) $(VENV)/demo.out
+	@echo "-- starting the web server and the worker"
 	@export FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT); \
-	$(FLASK) worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	mkdir -p instance; $(FLASK) worker 2>>instance/worker.log & worker=$$!; \
+	$(FLASK) run --host $(HOST) --port $(PORT) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 120); do \
+	  $(BIN)/python -c "import urllib.request as u; u.urlopen('http://$(HOST):$(PORT)/healthz', timeout=2)" 2>/dev/null && break; \
+	  kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; \
+	done; \
+	echo; sed -n '/^Demo staff logins/,$$p' $(VENV)/demo.out; \
+	echo; echo "eventreg is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker; worker log: instance/worker.log)"; \
+	wait $$server
 
 # The production set-up on this machine: gunicorn with deploy/gunicorn.conf.py and one
 # worker (README, "Deploying"). Stops both with Ctrl-C.
