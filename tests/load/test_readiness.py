@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from .private_postgres import private_postgres
+from .processes import stop
 from .test_concurrent_office import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,8 +79,7 @@ def test_readyz_follows_postgres_down_and_back_without_a_restart(tmp_path):
             assert wait_for(ready, 200, deadline)[0] == 200
             assert server.poll() is None  # the same server, never restarted
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
 
 
 def test_metrics_add_up_every_gunicorn_worker(app, db, tmp_path):
@@ -117,5 +117,4 @@ def test_metrics_add_up_every_gunicorn_worker(app, db, tmp_path):
         # Three or more processes served them, one after the other.
         assert len(list((tmp_path / "metrics").glob("histogram_*.db"))) >= 3
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)

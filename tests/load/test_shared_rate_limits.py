@@ -12,6 +12,7 @@ from pathlib import Path
 
 from eventreg.extensions import db as database
 
+from .processes import stop
 from .test_concurrent_office import Browser, free_port, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,5 +72,4 @@ def test_sign_in_limit_is_counted_across_workers_without_redis(app, db, tmp_path
         assert sorted(set(codes)) == [200, 429]
         assert codes.count(200) == LIMIT
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)

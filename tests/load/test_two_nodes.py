@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -47,6 +46,7 @@ from eventreg.models import (
 
 from ..conftest import PASSWORD
 from ..mailsink import MailSink
+from .processes import stop
 from .test_concurrent_office import free_port, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -316,12 +316,7 @@ def test_two_nodes_and_two_workers_share_everything(app, db, factories, make_sta
         time.sleep(1)  # both workers finish their pass (the sink got every message already)
     finally:
         for process in processes:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for process in processes:
-            process.wait(30)
+            stop(process)
         sink.stop()
 
     codes = [code for person in people for code in person.codes]
