@@ -156,14 +156,14 @@ def server_cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[int]:
+def gunicorn(app: str, port: int, env: dict[str, str], workers: int = WORKERS) -> Iterator[int]:
     """Serve `app` on 127.0.0.1:port with sync workers until the block ends; yields its pid."""
     command = [
         GUNICORN,
         "--bind",
         f"{HOST}:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--worker-class",
         "sync",
         "--backlog",
@@ -260,15 +260,21 @@ class Phase:
         return round(1000 * self.server_cpu / len(self.durations), 2) if self.durations else 0.0
 
 
-def run_clients(count: int, work: Callable[[Browser, int, int, Phase], None], port: int) -> Phase:
-    """Run `work(browser, client, n, phase)` `count` times on each of CLIENTS threads."""
+def run_clients(
+    count: int,
+    work: Callable[[Browser, int, int, Phase], None],
+    port: Any,
+    make_browser: Callable[[Any], Browser] = Browser,
+) -> Phase:
+    """Run `work(browser, client, n, phase)` `count` times on each of CLIENTS threads;
+    each thread's browser is `make_browser(port)`."""
     phase = Phase()
     stop_at = time.monotonic() + PHASE_SECONDS
     start = threading.Barrier(CLIENTS + 1)
 
     def client(number: int) -> None:
         """One client thread: `count` units of work, or until the time limit."""
-        browser = Browser(port)
+        browser = make_browser(port)
         start.wait()
         for n in range(count):
             if time.monotonic() > stop_at:
