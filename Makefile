@@ -67,7 +67,8 @@ run: system-packages $(VENV)/.installed-run
 
 # The production set-up on this machine: gunicorn with deploy/gunicorn.conf.py and one
 # worker (README, "Deploying"). Stops both with Ctrl-C.
-serve: system-packages migrate
+serve: system-packages $(VENV)/.installed-run
+	@$(call quietly,migrating the database,$(FLASK) db upgrade)
 	@echo "eventreg (gunicorn, deploy/gunicorn.conf.py) is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -64,6 +65,20 @@ class TwoNodeBrowser(Browser):
         return answer
 
 
+def warm_up(port: int, path: str, answers: int) -> None:
+    """Wait until the node has answered `answers` requests (its workers may boot slowly)."""
+    give_up = time.monotonic() + 300
+    done = 0
+    while done < answers:
+        if time.monotonic() > give_up:
+            raise RuntimeError(f"the node on port {port} did not answer within 5 minutes")
+        try:
+            Browser(port).request("GET", path)
+            done += 1
+        except OSError:
+            time.sleep(1)
+
+
 def main() -> None:
     load_at_start = os.getloadavg()[0]
     from eventreg.services.applications import OTHER_ORGANISATION_TYPE
@@ -76,9 +91,7 @@ def main() -> None:
             port = free_port()
             env = settings(url, folder, port=port)
             with gunicorn("eventreg:create_app()", port, env, workers=2 * NODE_WORKERS):
-                warm = Browser(port)
-                for _ in range(8):
-                    warm.request("GET", f"/activities/{slug}/apply")
+                warm_up(port, f"/activities/{slug}/apply", 8)
                 one = run_clients(PER_CLIENT, work, port)
 
             ports = (free_port(), free_port())
@@ -93,9 +106,7 @@ def main() -> None:
                         )
                     )
                 for node_port in ports:
-                    warm = Browser(node_port)
-                    for _ in range(4):
-                        warm.request("GET", f"/activities/{slug}/apply")
+                    warm_up(node_port, f"/activities/{slug}/apply", 4)
                 # Other clients' numbers, so other people's addresses: nobody applies twice.
                 two = run_clients(
                     PER_CLIENT,

@@ -58,6 +58,10 @@ LOG_LEVEL = "INFO"
 RATELIMIT_ENABLED = True
 TRUSTED_PROXIES = 0
 
+# /metrics (eventreg/metrics.py) answers to this bearer token; without one, only to
+# requests from this machine.
+METRICS_TOKEN: str | None = None
+
 # Applying: a CV must be a PDF of at most this size (below MAX_CONTENT_LENGTH, which also
 # carries the rest of the form).
 CV_MAX_BYTES = 4 * 1024 * 1024

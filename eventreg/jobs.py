@@ -22,6 +22,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from . import files
 from .extensions import db
 from .models import Job, JobStatus, StaffUser, utcnow
+from .worker import worker_name
 
 log = logging.getLogger("eventreg.jobs")
 
@@ -166,9 +167,7 @@ def execute(job_id: int) -> None:
     record: Job = found
     function = REGISTRY.get(record.kind)
     # One line per run, whichever worker claimed it: operators (and tests) count them.
-    log.info(
-        "job %s (%s) started in %s", job_id, record.kind, f"{os.uname().nodename}:{os.getpid()}"
-    )
+    log.info("job %s (%s) started in %s", job_id, record.kind, worker_name())
 
     def progress(done: int, total: int, message: str = "") -> None:
         # Commits: the page polling this job reads it from another connection.
