@@ -9,7 +9,7 @@ FLASK  := $(BIN)/flask --app eventreg
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test install system-packages browser migrate demo lint bench clean
+.PHONY: run serve test install system-packages browser migrate demo lint bench clean screenshots
 
 LOG    := $(VENV)/make.log
 # $(call quietly,what,command): one line of progress; the command's output only if it fails.
@@ -88,6 +88,10 @@ bench: system-packages install
 	@mkdir -p bench/results
 	@set -e; for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py; done
 	@$(BIN)/python bench/table.py
+
+# The main pages at 390 px and 1280 px on the demo data, into instance/screenshots/.
+screenshots: browser install
+	$(BIN)/python -m tests.e2e.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -7,17 +7,22 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, Application
-from ..saving import saved
-from ..services import decisions, messages, review
+from ..formatting import money
+from ..models import Activity, Application, FeeComponent
+from ..saving import saved, show_error
+from ..services import bulk, costshare, decisions, messages, review
+from ..services.bulk import ShareSpec
+from ..services.costshare import Share
 from ..services.decisions import Decision, DecisionResult
+from ..services.errors import DomainError
 from . import bp
-from .forms import DecisionForm
+from .forms import BulkShareForm, DecisionForm, ReviewFilterForm
 
 RESULT_TEXT = {
     DecisionResult.UNDER_REVIEW: "marked as under review",
@@ -82,41 +87,61 @@ def decide_many(activity_id: int) -> str | Response:
         flash("The request was not valid. Please try again.", "error")
         return redirect(back)
     chosen = Decision(form.decision.data)
+    if form.all_matching.data:
+        filters = ReviewFilterForm(MultiDict(_list_args())).filters()
+        form.ids.data = review.matching_ids(activity, filters)
     chosen_ones = review.of_activity(activity, form.ids.data)
     if not chosen_ones:
         flash("Tick the applications to decide on first.", "error")
         return redirect(back)
-    if not form.confirmed.data and chosen.sends_letter:
-        # First step: show the email text for staff to read and edit before it goes.
+    shares = _share_forms(activity) if chosen is Decision.ACCEPT else []
+    page = {
+        "activity": activity,
+        "decision": chosen,
+        "form": form,
+        "chosen": chosen_ones,
+        "shares": shares,
+        "placeholders": messages.PLACEHOLDERS,
+        "back": back,
+    }
+    if not (form.confirmed.data or form.previewed.data) and chosen.sends_letter:
+        # First step: the email text (and for an acceptance, the cost-share) to fill in.
         letter = decisions.default_letter(chosen)
         form.subject.data, form.body.data = letter.subject, letter.body
-        form.confirmed.data = "1"
-        return render_template(
-            "staff/applications/decide_many.html",
-            activity=activity,
-            decision=chosen,
-            form=form,
-            chosen=chosen_ones,
-            placeholders=messages.PLACEHOLDERS,
-            back=back,
-        )
-    bulk = saved(
-        lambda: decisions.decide_many(
+        return render_template("staff/applications/decide_many.html", **page)
+    if chosen is Decision.ACCEPT:
+        specs = _share_specs(shares)
+        if specs is None:
+            return render_template("staff/applications/decide_many.html", **page)
+        try:
+            report = bulk.accept_with_cost_share(
+                activity,
+                chosen_ones,
+                shares=specs,
+                by=staff(),
+                note=form.note.data or "",
+                letter=form.letter(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return render_template("staff/applications/decide_many.html", **page)
+        if not form.confirmed.data:
+            # The preview is the real run, undone: it shows exactly what confirming does.
+            db.session.rollback()
+            return render_template("staff/applications/decide_many.html", report=report, **page)
+        db.session.commit()
+        _tell_report(report, activity)
+        return redirect(back)
+    try:
+        result = decisions.decide_many(
             chosen_ones, chosen, by=staff(), note=form.note.data or "", letter=form.letter()
-        ),
-        form=form,
-    )
-    if not bulk:
-        return render_template(
-            "staff/applications/decide_many.html",
-            activity=activity,
-            decision=chosen,
-            form=form,
-            chosen=chosen_ones,
-            placeholders=messages.PLACEHOLDERS,
-            back=back,
         )
-    result = bulk.value
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return render_template("staff/applications/decide_many.html", **page)
+    db.session.commit()
     for reached, done in result.decided.items():
         flash(f"{len(done)} {_people(len(done))} {RESULT_TEXT[reached]}.", "success")
     for application, reason in result.refused:
@@ -124,6 +149,65 @@ def decide_many(activity_id: int) -> str | Response:
     for offered in result.offered:
         flash(f"A freed place is offered to {offered.full_name}.", "info")
     return redirect(back)
+
+
+def _share_forms(activity: Activity) -> list[tuple[FeeComponent, BulkShareForm]]:
+    """One cost-share form per fee component, named by the component."""
+    shares = []
+    for component in activity.fee_components:
+        share_form = BulkShareForm(prefix=f"fee{component.id}")
+        share_form.share.label.text = f"Cost-share of the {component.name}"
+        share_form.percent.label.text = f"Part of the {component.name} (%)"
+        share_form.amount.label.text = f"Fixed amount of the {component.name} ({activity.currency})"
+        shares.append((component, share_form))
+    return shares
+
+
+def _share_specs(shares: list[tuple[FeeComponent, BulkShareForm]]) -> list[ShareSpec] | None:
+    """The cost-share asked per component, or None (errors shown) when one does not fit."""
+    specs, fits = [], True
+    for component, share_form in shares:
+        if not share_form.validate() or not share_form.share.data:
+            fits = fits and not share_form.errors
+            continue
+        spec = ShareSpec(component.id, Share(share_form.share.data), share_form.value())
+        try:
+            costshare.grant_amount(component, spec.share, spec.value)
+        except DomainError as error:
+            show_error(share_form, error)
+            fits = False
+        else:
+            specs.append(spec)
+    return specs if fits else None
+
+
+def _tell_report(report: bulk.BulkReport, activity: Activity) -> None:
+    """Say what was done in green and, as a warning, plainly what was not."""
+    done = len(report.accepted)
+    flash(f"{done} {_people(done)} accepted.", "success")
+    if report.granted:
+        total = sum(amount for _person, amount in report.granted)
+        flash(
+            f"{len(report.granted)} cost-shared, {money(total, activity.currency)} in all; "
+            f"{money(max(report.after.remaining, 0), activity.currency)} of the budget is left.",
+            "success",
+        )
+    if report.waitlisted:
+        flash(
+            f"Not accepted: {len(report.waitlisted)} put on the waiting list because every "
+            f"place is taken ({_names(report.waitlisted)}).",
+            "warning",
+        )
+    for person, reason in report.refused:
+        flash(f"Not accepted: {person.reference} {person.name}: {reason}", "warning")
+    for person, reason in report.not_granted:
+        flash(f"Not cost-shared: {person.reference} {person.name}: {reason}", "warning")
+    for person in report.offered:
+        flash(f"A freed place is offered to {person.name}.", "info")
+
+
+def _names(people: list[bulk.Person]) -> str:
+    return ", ".join(f"{p.reference} {p.name}" for p in people)
 
 
 @bp.post("/activities/<int:activity_id>/waiting-list/offer")

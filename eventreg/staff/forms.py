@@ -368,6 +368,8 @@ class DecisionForm(FlaskForm):
     subject = StringField("Subject", validators=[Optional(), Length(max=200)])
     body = TextAreaField("Message", validators=[Optional(), Length(max=20_000)])
     confirmed = HiddenField(default="")
+    previewed = HiddenField(default="")
+    all_matching = BooleanField("All matching the filter")
 
     def letter(self) -> Letter | None:
         if not (self.subject.data or self.body.data):
@@ -396,6 +398,19 @@ class GrantForm(FlaskForm):
         if share is Share.AMOUNT:
             return self.amount.data
         return None
+
+
+class BulkShareForm(GrantForm):
+    """The cost-share of one fee component in a bulk acceptance: none unless chosen."""
+
+    class Meta:
+        csrf = False  # a part of the decision's form, which carries the token
+
+    component_id = None  # one form per component: the component is the form's own
+    share = SelectField("Cost-share", choices=[SelectChoice("", "None"), *_choices(Share)])
+
+    def value(self) -> int | None:
+        return super().value() if self.share.data else None
 
 
 class PaymentForm(FlaskForm):

@@ -1,0 +1,80 @@
+"""The back office at 390 px and 1280 px: nothing cut off, targets large enough, axe clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from eventreg.demo import load_demo
+
+from .conftest import screenshot
+from .staff_pages import open_workshop, sign_in, staff_paths
+
+# Parts of the page wider than the screen that are not inside a sideways-scrolling box.
+CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && (box.right > width + 1 || box.left < -1) && !scrolls(el)
+        && !el.closest(".visually-hidden, .skip-link")) {
+      found.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, found: found.slice(0, 5)};
+}"""
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe findings, with the WCAG 2.2 target-size rule switched on."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+    results = Axe().run(page, options=options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def workshop(db, app):
+    load_demo(app.instance_path, now=datetime.now(UTC))
+    db.session.commit()
+    return open_workshop()
+
+
+def test_no_staff_page_is_cut_off_on_a_phone(served, workshop, phone):
+    sign_in(phone, served.url)
+    cut_off = {}
+    for path in staff_paths(workshop):
+        response = phone.goto(served.url + path)
+        assert response is not None and response.ok, path
+        measured = phone.evaluate(CUT_OFF)
+        if measured["scroll"] > measured["width"] or measured["found"]:
+            cut_off[path] = measured
+    screenshot(phone, "staff-last-page-phone")
+    assert cut_off == {}
+
+
+@pytest.mark.parametrize("size", ["phone", "page"])
+def test_staff_and_trainer_pages_pass_axe(served, workshop, size, request):
+    browser_page = request.getfixturevalue(size)
+    sign_in(browser_page, served.url)
+    problems = {}
+    for path in staff_paths(workshop):
+        browser_page.goto(served.url + path)
+        assert "Sign in" not in browser_page.title(), path
+        found = axe_problems(browser_page)
+        if found:
+            problems[path] = found
+    assert problems == {}
