@@ -14,10 +14,14 @@ from ..conftest import PASSWORD
 from .conftest import screenshot
 
 
-def violations(page) -> list[str]:
+def violations(page, rules: dict[str, dict[str, bool]] | None = None) -> list[str]:
+    """Serious and critical axe findings; `rules` switches rules on or off."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    options: dict[str, object] = {"resultTypes": ["violations"]}
+    if rules:
+        options["rules"] = rules
+    results = Axe().run(page, options=options)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

@@ -30,19 +30,26 @@ class Counted:
         locator.fill(text)
 
 
-def test_twenty_accepted_with_half_their_fees_cost_shared_in_ten_clicks(
-    served, db, phone, page, make_activity, make_application, make_staff
-):
-    activity = make_activity(capacity=30, costshare_budget=2_500_000, costshare_cap=25)
+def twenty_applicants(served, db, page, factories, **activity_fields):
+    """Twenty submitted applications, and their list open for a course assistant."""
+    activity = factories.activity(**activity_fields)
     for n in range(20):
-        make_application(activity, given_names=f"Person{n:02d}", family_name="Bulk")
-    make_staff(Role.COURSE_ASSISTANT, activity, email="sophie@example.org")
+        factories.application(activity, given_names=f"Person{n:02d}", family_name="Bulk")
+    factories.staff(Role.COURSE_ASSISTANT, activity, email="sophie@example.org")
     db.session.commit()
-
     page.goto(served.url + f"/staff/activities/{activity.id}/applications")
     page.get_by_label("Email").fill("sophie@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    return activity
+
+
+def test_twenty_accepted_with_half_their_fees_cost_shared_in_ten_clicks(
+    served, db, page, factories
+):
+    activity = twenty_applicants(
+        served, db, page, factories, capacity=30, costshare_budget=2_500_000, costshare_cap=25
+    )
 
     office = Counted(page)
     office.click(page.get_by_label("Tick all on this page"))
@@ -81,19 +88,10 @@ def test_twenty_accepted_with_half_their_fees_cost_shared_in_ten_clicks(
     assert granted == 20 * 100_000  # half of EUR 1,040 + half of EUR 960, each
 
 
-def test_a_bulk_acceptance_says_plainly_what_it_could_not_do(
-    served, db, page, make_activity, make_application, make_staff
-):
-    activity = make_activity(capacity=18, costshare_budget=1_600_000, costshare_cap=15)
-    for n in range(20):
-        make_application(activity, given_names=f"Person{n:02d}", family_name="Bulk")
-    make_staff(Role.COURSE_ASSISTANT, activity, email="sophie@example.org")
-    db.session.commit()
-
-    page.goto(served.url + f"/staff/activities/{activity.id}/applications")
-    page.get_by_label("Email").fill("sophie@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def test_a_bulk_acceptance_says_plainly_what_it_could_not_do(served, db, page, factories):
+    twenty_applicants(
+        served, db, page, factories, capacity=18, costshare_budget=1_600_000, costshare_cap=15
+    )
     page.get_by_label("Tick all on this page").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Cost-share of the Component 2").select_option("all")
