@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from .emails import Attachment, queue_email
 from .extensions import db
 from .jobs import JobResult, Progress, job
@@ -27,7 +24,7 @@ def issue_and_email_certificates(
     Only the certificates created by this run are emailed, so running it again (or the
     queue delivering it twice) never emails anyone twice.
     """
-    from .pdf.certificates import certificates_zip, zip_name
+    from .pdf.certificates import certificate_pdf, zip_name
     from .services import certificates
 
     activity = _activity(activity_id)
@@ -36,21 +33,21 @@ def issue_and_email_certificates(
     db.session.commit()
     if not issued:
         return JobResult(message="no participant was waiting for a certificate")
-    total = len(issued) + 1
-    progress(0, total, "laying out the certificates")
-    archive = zipfile.ZipFile(io.BytesIO(certificates_zip(activity)))
-    progress(1, total, "emailing")
-    for done, certificate in enumerate(issued, start=2):
+    total = len(issued)
+    progress(0, total, "emailing")
+    for done, certificate in enumerate(issued, start=1):
         application = certificate.application
-        name = zip_name(activity, certificate)
+        # Each laid out on its own, as the download is: a tagged PDF with only its own
+        # fonts (a page cut from a batch carries the whole batch's font subsets, untagged).
+        pdf = certificate_pdf(certificate)
         queue_email(
             "certificate",
             application=application,
             to=application.email,
             certificate=certificate,
-            attachments=[Attachment(name, "application/pdf", archive.read(name))],
+            attachments=[Attachment(zip_name(activity, certificate), "application/pdf", pdf)],
         )
-        progress(done, total, f"queued {done - 1} of {len(issued)} emails")
+        progress(done, total, f"queued {done} of {len(issued)} emails")
     return JobResult(message=f"{len(issued)} certificates issued and emailed")
 
 

@@ -81,7 +81,7 @@ def queue_email(
         values["dates"] = date_range(activity.start_date, activity.end_date)
 
     subject, text = _render_text(template, language or "en", values)
-    html = _render_html(template, language or "en", values)
+    html = _render_html(template, language or "en", {**values, "email_subject": subject})
     email = EmailOutbox(
         template=template,
         to_address=to,
@@ -170,6 +170,6 @@ def calendar_attachment(activity: Activity) -> Attachment:
         calendar.add_component(event)
     return Attachment(
         filename=f"{activity.reference}.ics",
-        content_type="text/calendar",
+        content_type="text/calendar; charset=utf-8; method=PUBLISH",
         content=calendar.to_ical(),
     )

@@ -113,5 +113,9 @@ def init_app(app: Flask) -> None:
         paragraphs=paragraphs,
         lines=lines,
     )
+    from .letters_html import linked_text, opens_with_greeting
+
+    app.jinja_env.filters["linked_text"] = linked_text
+    app.jinja_env.tests["greeting"] = opens_with_greeting
     app.jinja_env.globals.update(date_range=date_range, now=utcnow)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -9,14 +9,14 @@ import ssl
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email import encoders
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -97,8 +97,10 @@ def build_message(email: OutgoingEmail, *, sender: str, domain: str) -> bytes:
         message = MIMEMultipart("mixed")
         message.attach(body)
         for attachment in email.attachments:
-            maintype, _, subtype = attachment.content_type.partition("/")
-            part = MIMEBase(maintype, subtype or "octet-stream")
+            maintype, subtype, params = _content_type(attachment.content_type)
+            part = MIMEBase(maintype, subtype)
+            for name, value in params.items():
+                part.set_param(name, value)
             part.set_payload(attachment.content)
             encoders.encode_base64(part)
             part.add_header(
@@ -110,7 +112,7 @@ def build_message(email: OutgoingEmail, *, sender: str, domain: str) -> bytes:
     message["To"] = _address(email.to_name, email.to_address)
     if email.reply_to:
         message["Reply-To"] = _address("", email.reply_to)
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(datetime.now(UTC))  # "+0000", not "-0000" (unknown)
     digest = hashlib.sha256(f"{email.id}:{email.created_at.isoformat()}".encode()).hexdigest()[:16]
     message["Message-ID"] = f"<outbox-{email.id}.{digest}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
@@ -119,6 +121,19 @@ def build_message(email: OutgoingEmail, *, sender: str, domain: str) -> bytes:
 
 
 SMTP_COMPAT = compat32.clone(linesep="\r\n")
+
+
+def message_id_domain(sender: str, base_url: str) -> str:
+    """The organisation's domain for Message-IDs: the sender's, else the site's address.
+
+    A name without a dot (localhost) or an IP address is nobody's domain: mail systems
+    score such Message-IDs as suspicious.
+    """
+    candidates = (sender.rsplit("@", 1)[-1].strip("> "), urlsplit(base_url).hostname or "")
+    for name in candidates:
+        if "." in name and not name.replace(".", "").isdigit():
+            return name.lower()
+    return "eventreg.invalid"
 
 
 def _header(value: str, name: str) -> str | Header:
@@ -136,6 +151,14 @@ def _address(name: str, address: str) -> str:
     if flat_name and not flat_name.isascii():
         flat_name = Header(flat_name, "utf-8").encode()
     return formataddr((flat_name, address.strip()))
+
+
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """'text/calendar; charset=utf-8; method=PUBLISH' as its type, subtype and parameters."""
+    kind, *rest = (part.strip() for part in value.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(p.partition("=")[::2] for p in rest if "=" in p)
+    return maintype, subtype or "octet-stream", params
 
 
 def _filename(name: str) -> str | tuple[str, str, str]:

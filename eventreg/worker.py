@@ -23,6 +23,7 @@ from .mailer import (
     PermanentFailure,
     TemporaryFailure,
     build_message,
+    message_id_domain,
     transport_for,
 )
 from .models import EmailOutbox, OutboxAttachment, OutboxStatus, utcnow
@@ -103,7 +104,7 @@ def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryRepor
     if not ids:
         return report
     sender = str(config.get("MAIL_DEFAULT_SENDER") or "eventreg@localhost")
-    domain = sender.rsplit("@", 1)[-1].strip(">") or "eventreg.local"
+    domain = message_id_domain(sender, str(config.get("BASE_URL") or ""))
     # One query for the whole batch, attachments included.
     emails = {e.id: e for e in _load(ids)}
     pending = [email_id for email_id in ids if email_id in emails]

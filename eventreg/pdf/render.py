@@ -212,9 +212,13 @@ def layout(
 
 
 def write(document: Document) -> bytes:
-    """The PDF bytes of a laid-out document (or of a copy holding some of its pages)."""
+    """The PDF bytes of a laid-out document (or of a copy holding some of its pages).
+
+    Tagged PDF/UA-1, so that screen readers follow the structure; the template's
+    `<html lang>` and `<title>` become the document's /Lang and title.
+    """
     with _render_lock, _collector_paused():
-        pdf: bytes = document.write_pdf()
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 

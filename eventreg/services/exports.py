@@ -28,7 +28,16 @@ from . import payments
 from .errors import DomainError
 from .review import Filters, Row, Sort, region_of, rows
 
-Cell = str | int | Decimal | None
+
+@dataclass(frozen=True)
+class Amount:
+    """Money in a cell: a number the spreadsheet can sum, shown with its currency."""
+
+    value: Decimal
+    currency: str
+
+
+Cell = str | int | Decimal | datetime | Amount | None
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,12 +59,13 @@ class Column:
     value: Callable[[Row, Activity], Cell]
 
 
-def _money(minor: int) -> Decimal:
-    return (Decimal(minor) / 100).quantize(Decimal("0.01"))
+def _money(minor: int, activity: Activity) -> Amount:
+    return Amount((Decimal(minor) / 100).quantize(Decimal("0.01")), activity.currency)
 
 
-def _local(moment: datetime | None, activity: Activity) -> str:
-    return moment.astimezone(activity.zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _local(moment: datetime | None, activity: Activity) -> datetime | None:
+    """The moment on the activity's clock, without a zone: spreadsheets keep no zones."""
+    return moment.astimezone(activity.zone).replace(tzinfo=None) if moment else None
 
 
 def _due(row: Row, activity: Activity) -> int:
@@ -84,9 +94,9 @@ COLUMNS: dict[str, Column] = {
     "costshare_requested": Column(
         "Cost-sharing requested", lambda r, a: "yes" if r.application.costshare_requested else "no"
     ),
-    "granted": Column("Cost-share granted", lambda r, a: _money(r.granted)),
-    "paid": Column("Paid", lambda r, a: _money(r.paid)),
-    "amount_due": Column("Amount due", lambda r, a: _money(_due(r, a))),
+    "granted": Column("Cost-share granted", lambda r, a: _money(r.granted, a)),
+    "paid": Column("Paid", lambda r, a: _money(r.paid, a)),
+    "amount_due": Column("Amount due", lambda r, a: _money(_due(r, a), a)),
     "payment_status": Column(
         "Payment",
         lambda r, a: payments.payment_status(a.fee_total, r.granted, r.paid).label,
@@ -191,7 +201,15 @@ def to_csv(header: Sequence[str], table: Iterable[Sequence[Cell]]) -> bytes:
 
 
 def _plain(value: Cell) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime(DATE_TIME)
+    if isinstance(value, Amount):
+        return value.value
     return "" if value is None else value
+
+
+DATE_TIME = "%Y-%m-%d %H:%M"
+XLSX_DATE_TIME = "yyyy-mm-dd hh:mm"
 
 
 def to_xlsx(header: Sequence[str], table: Iterable[Sequence[Cell]], *, title: str) -> bytes:
@@ -212,6 +230,14 @@ def _xlsx_cell(sheet: Any, value: Cell) -> Any:
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # typed as text: a leading "=" is not a formula
+        return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE_TIME
+        return cell
+    if isinstance(value, Amount):
+        cell = WriteOnlyCell(sheet, value=value.value)
+        cell.number_format = f'"{value.currency}" #,##0.00'
         return cell
     return value
 

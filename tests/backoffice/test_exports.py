@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -62,6 +63,25 @@ def test_xlsx_keeps_amounts_as_numbers(db, workshop, make_application):
         workshop, filters=Filters(), columns=["family_name", "amount_due"], format=Format.XLSX
     )
     assert read_xlsx(made.content) == [["Family name", "Amount due"], ["Diallo", 2000]]
+
+
+def test_xlsx_dates_are_date_cells_and_money_has_its_currency(db, workshop, make_application):
+    submitted = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)
+    make_application(workshop, family_name="Diallo", submitted_at=submitted)
+    made = exports.export_list(
+        workshop,
+        filters=Filters(),
+        columns=["family_name", "submitted_at", "amount_due"],
+        format=Format.XLSX,
+    )
+    [_name, when, due] = load_workbook(io.BytesIO(made.content)).active[2]
+    assert when.is_date and when.value == datetime(2027, 3, 1, 9, 30)  # on the clock in Rome
+    assert due.data_type == "n" and due.value == 2000
+    assert due.number_format == f'"{workshop.currency}" #,##0.00'
+    as_csv = exports.export_list(
+        workshop, filters=Filters(), columns=["submitted_at"], format=Format.CSV
+    )
+    assert read_csv(as_csv.content)[1] == ["2027-03-01 09:30"]
 
 
 @pytest.mark.parametrize("name", DANGEROUS)

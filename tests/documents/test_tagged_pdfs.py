@@ -1,0 +1,102 @@
+"""Every kind of PDF is tagged (PDF/UA), says its language and has a title, emailed ones too."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from eventreg import jobs
+from eventreg.models import ApplicationStatus, Certificate, Role
+from eventreg.services import attendance, certificates
+
+from ..conftest import csrf_token_from
+
+
+def accessibility_of(data: bytes) -> dict[str, object]:
+    """What a screen reader needs from a PDF, as pdfinfo would report it."""
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"].get_object()
+    mark_info = catalog.get("/MarkInfo")
+    return {
+        "tagged": bool(mark_info and mark_info.get_object().get("/Marked"))
+        and "/StructTreeRoot" in catalog,
+        "lang": str(catalog.get("/Lang", "")),
+        "title": str((reader.metadata or {}).get("/Title", "")),
+        "pages": len(reader.pages),
+    }
+
+
+@pytest.fixture
+def course(make_activity, factories, make_application):
+    activity = make_activity(certificate_threshold=50, reference="A901357")
+    factories.contact(activity, role="Course assistant", email="assistant@example.org")
+    for n in range(2):
+        factories.session(
+            activity, title=f"S{n}", starts_at=activity.starts_at + timedelta(hours=4 * n)
+        )
+    amina = make_application(
+        activity,
+        given_names="Amina",
+        family_name="Diallo",
+        status=ApplicationStatus.CONFIRMED,
+        email="amina@example.net",
+    )
+    for session in activity.sessions:
+        attendance.mark(amina, session, present=True, by=None)
+    return activity, amina
+
+
+def test_every_pdf_kind_is_tagged_with_its_language_and_title(db, sign_in_as, client, course):
+    activity, amina = course
+    manager = sign_in_as(Role.ACTIVITY_MANAGER, activity)
+    [certificate] = certificates.issue_certificates(activity, by=None)
+    db.session.commit()
+    session = activity.sessions[0]
+    documents = {
+        "programme": client.get(f"/activities/{activity.slug}/programme.pdf"),
+        "attendance sheet": manager.get(
+            f"/staff/activities/{activity.id}/attendance-sheet.pdf?session={session.id}"
+        ),
+        "evaluation sheets": manager.get(f"/staff/activities/{activity.id}/evaluation-sheets.pdf"),
+        "evaluation report": manager.get(f"/staff/activities/{activity.id}/evaluation.pdf"),
+        "acceptance letter": manager.get(f"/staff/applications/{amina.id}/acceptance-letter.pdf"),
+        "statement": manager.get(f"/staff/applications/{amina.id}/statement.pdf"),
+        "certificate": manager.get(f"/staff/certificates/{certificate.id}.pdf"),
+    }
+    found = {}
+    for kind, response in documents.items():
+        assert response.status_code == 200, kind
+        found[kind] = accessibility_of(response.data)
+    untagged = {kind: facts for kind, facts in found.items() if not facts["tagged"]}
+    assert untagged == {}
+    assert {kind: facts["lang"] for kind, facts in found.items()} == dict.fromkeys(found, "en")
+    assert all(facts["title"] for facts in found.values()), found
+    assert "A901357" in found["programme"]["title"]
+    assert found["acceptance letter"]["pages"] == 1
+
+
+def test_an_emailed_certificate_is_tagged_and_no_larger_than_the_download(
+    db, smtp, deliver, sign_in_as, course
+):
+    activity, amina = course
+    assistant = sign_in_as(Role.COURSE_ASSISTANT, activity)
+    page = assistant.get(f"/staff/activities/{activity.id}/certificates")
+    assistant.post(
+        f"/staff/activities/{activity.id}/certificates/issue",
+        data={"csrf_token": csrf_token_from(page.text)},
+    )
+    assert jobs.run_pending() == 1
+    deliver()
+    [mail] = smtp.to("amina@example.net")
+    [attached] = [
+        p for p in mail.message.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
+    emailed = attached.get_content()
+    facts = accessibility_of(emailed)
+    assert facts["tagged"] and facts["lang"] == "en" and facts["title"]
+    certificate = db.session.query(Certificate).one()
+    downloaded = assistant.get(f"/staff/certificates/{certificate.id}.pdf").data
+    assert len(emailed) <= len(downloaded) * 1.05
