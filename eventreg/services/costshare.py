@@ -16,6 +16,7 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..emails import queue_email
 from ..extensions import db
@@ -168,10 +169,10 @@ def grant_cost_share(
     amount = grant_amount(component, share, value)
 
     activity = lock_application(application)
-    if application.status in CLOSED:
-        raise GrantRefused(
-            f"The application is {application.status.label.lower()}: it cannot be cost-shared."
-        )
+    now = budget(activity)
+    refusal = why_no_grant(application, now)
+    if refusal is not None:
+        raise refusal
     grants = {grant.fee_component_id: grant for grant in application.grants}
     existing = grants.get(component.id)
     previous = existing.amount if existing is not None else 0
@@ -179,17 +180,11 @@ def grant_cost_share(
         raise GrantRefused(
             f"{money(amount, activity.currency)} of the {component.name} is already granted."
         )
-    now = budget(activity)
     if amount - previous > now.remaining:
         raise BudgetExceeded(
             f"Only {money(max(now.remaining, 0), activity.currency)} is left in the "
             "cost-sharing budget.",
             field="percent" if share is Share.PERCENT else "amount",
-        )
-    if not grants and now.cap is not None and now.cost_shared >= now.cap:
-        raise CapReached(
-            f"{now.cost_shared} participants are cost-shared already, the most this "
-            "activity allows."
         )
 
     if existing is None:
@@ -214,6 +209,49 @@ def grant_cost_share(
         change=f"The organisers cover {money(amount, activity.currency)} of the {component.name}.",
     )
     return existing
+
+
+def why_no_grant(application: Application, now: Budget) -> DomainError | None:
+    """The refusal any grant to this application would meet as things stand, or None.
+
+    `grant_cost_share` raises it (under the lock); pages show it before staff fill in a
+    form that cannot succeed: the application ended, or it has no grant yet and the cap
+    of cost-shared participants is reached or no money is left.
+    """
+    if application.status in CLOSED:
+        return GrantRefused(
+            f"The application is {application.status.label.lower()}: it cannot be cost-shared."
+        )
+    if application.grants:
+        return None  # changing a grant may still fit: the amount decides
+    if now.cap is not None and now.cost_shared >= now.cap:
+        return CapReached(
+            f"{now.cost_shared} participants are cost-shared already, the most this "
+            "activity allows."
+        )
+    if now.remaining <= 0:
+        return BudgetExceeded("Nothing is left in the cost-sharing budget.")
+    return None
+
+
+def requests_and_grants(activity: Activity) -> list[Application]:
+    """Applications that asked for cost-sharing or were granted some, in reference order."""
+    granted = (
+        sa.select(CostShareGrant.application_id)
+        .join(FeeComponent)
+        .where(FeeComponent.activity_id == activity.id)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.activity_id == activity.id,
+                sa.or_(Application.costshare_requested, Application.id.in_(granted)),
+            )
+            .options(selectinload(Application.grants))
+            .order_by(Application.number)
+        )
+    )
 
 
 def revoke_cost_share(application: Application, *, grant_id: int, by: StaffUser) -> None:

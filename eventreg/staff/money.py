@@ -34,6 +34,7 @@ def _page(
     grant_form = grant_form or _grant_form(application)
     payment_form = payment_form or PaymentForm()
     failed = bool(grant_form.errors or payment_form.errors)
+    budget = costshare.budget(application.activity)
     page = render_template(
         "staff/money/application.html",
         application=application,
@@ -41,7 +42,8 @@ def _page(
         grant_form=grant_form,
         payment_form=payment_form,
         action_form=ActionForm(),
-        budget=costshare.budget(application.activity),
+        budget=budget,
+        no_grant=costshare.why_no_grant(application, budget),
         payment_status=payments.status_of(application),
     )
     return page, 422 if failed else 200
@@ -139,6 +141,7 @@ def activity_money(activity_id: int) -> str:
         "staff/money/activity.html",
         activity=activity,
         budget=costshare.budget(activity),
+        asked=costshare.requests_and_grants(activity),
         balances=payments.balances(activity, outstanding_only=not everyone),
         everyone=everyone,
     )

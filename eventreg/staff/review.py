@@ -81,6 +81,7 @@ def application(application_id: int) -> str:
             ]
         ),
         waiting_position=lifecycle.waiting_position(found),
+        places_left=lifecycle.places_left(activity),
         payment_status=payments.status_of(found),
     )
 
