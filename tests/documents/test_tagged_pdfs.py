@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from eventreg import jobs
-from eventreg.models import ApplicationStatus, Certificate, Role
-from eventreg.services import attendance, certificates
+from eventreg.models import Certificate, Role
+from eventreg.services import certificates
 
 from ..conftest import csrf_token_from
+from ..trainer.test_certificates_flow import finished_course  # noqa: F401 (a fixture)
 
 
 def accessibility_of(data: bytes) -> dict[str, object]:
@@ -30,22 +30,9 @@ def accessibility_of(data: bytes) -> dict[str, object]:
 
 
 @pytest.fixture
-def course(make_activity, factories, make_application):
-    activity = make_activity(certificate_threshold=50, reference="A901357")
-    factories.contact(activity, role="Course assistant", email="assistant@example.org")
-    for n in range(2):
-        factories.session(
-            activity, title=f"S{n}", starts_at=activity.starts_at + timedelta(hours=4 * n)
-        )
-    amina = make_application(
-        activity,
-        given_names="Amina",
-        family_name="Diallo",
-        status=ApplicationStatus.CONFIRMED,
-        email="amina@example.net",
-    )
-    for session in activity.sessions:
-        attendance.mark(amina, session, present=True, by=None)
+def course(request):
+    """Amina attended enough for a certificate (Binod did not)."""
+    activity, amina, _binod = request.getfixturevalue("finished_course")
     return activity, amina
 
 
