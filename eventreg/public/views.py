@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 
 from ..models import utcnow
 from ..services import catalogue
@@ -12,8 +12,26 @@ from . import bp
 @bp.get("/")
 def index() -> str:
     now = utcnow()
+    text = catalogue.search_text(request.args.get("q"))
     return render_template(
-        "public/catalogue.html", activities=catalogue.open_and_upcoming(now), now=now
+        "public/catalogue.html",
+        activities=catalogue.open_and_upcoming(now, text=text),
+        now=now,
+        text=text,
+        archive=False,
+    )
+
+
+@bp.get("/past")
+def past() -> str:
+    now = utcnow()
+    text = catalogue.search_text(request.args.get("q"))
+    return render_template(
+        "public/catalogue.html",
+        activities=catalogue.past(now, text=text),
+        now=now,
+        text=text,
+        archive=True,
     )
 
 

@@ -21,6 +21,7 @@ WIDTHS = (390, 1280)
 def public_paths(workshop, token: str) -> dict[str, str]:
     return {
         "catalogue": "/",
+        "past": "/past",
         "activity": f"/activities/{workshop.slug}",
         "apply": f"/activities/{workshop.slug}/apply",
         "status": f"/my/{token}",
