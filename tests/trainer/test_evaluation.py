@@ -147,3 +147,14 @@ def test_paper_sheets_are_typed_in_by_organisers_not_trainers(db, workshop, sign
     assert trainer.get(f"/staff/activities/{activity.id}/evaluation/paper").status_code == 403
     with pytest.raises(evaluations.InvalidAnswers, match="from 1 to 5"):
         evaluations.record_paper(activity, {}, by=None)
+
+
+def test_before_any_answer_the_report_says_how_to_collect_them(db, sign_in_as, make_activity):
+    activity = make_activity()
+    manager = sign_in_as(Role.ACTIVITY_MANAGER, activity)
+    page = manager.get(f"/staff/activities/{activity.id}/evaluation").text
+    assert "No answers yet." in page and "email the evaluation link" in page
+    assert "0%" not in page and "Satisfaction" not in page
+    pdf = manager.get(f"/staff/activities/{activity.id}/evaluation.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "No answers yet." in text and "Satisfaction rate" not in text
