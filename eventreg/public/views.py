@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, render_template, request
 
-from ..models import utcnow
+from ..models import Activity, utcnow
 from ..services import catalogue
 from . import bp
 
 
 @bp.get("/")
 def index() -> str:
-    now = utcnow()
-    text = catalogue.search_text(request.args.get("q"))
-    return render_template(
-        "public/catalogue.html",
-        activities=catalogue.open_and_upcoming(now, text=text),
-        now=now,
-        text=text,
-        archive=False,
-    )
+    return _catalogue(catalogue.open_and_upcoming, archive=False)
 
 
 @bp.get("/past")
 def past() -> str:
+    return _catalogue(catalogue.past, archive=True)
+
+
+def _catalogue(listed: Callable[..., list[Activity]], *, archive: bool) -> str:
+    """The open list or the archive, narrowed by the search box's text."""
     now = utcnow()
     text = catalogue.search_text(request.args.get("q"))
     return render_template(
         "public/catalogue.html",
-        activities=catalogue.past(now, text=text),
+        activities=listed(now, text=text),
         now=now,
         text=text,
-        archive=True,
+        archive=archive,
     )
 
 
