@@ -53,6 +53,7 @@ def test_twenty_accepted_with_half_their_fees_cost_shared_in_ten_clicks(
 
     office = Counted(page)
     office.click(page.get_by_label("Tick all on this page"))
+    office.choose(page.get_by_label("With the ticked applications"), "accept")
     office.click(page.get_by_role("button", name="Continue"))
     for component in ("Component 1", "Component 2"):
         office.choose(page.get_by_label(f"Cost-share of the {component}"), "percent")
@@ -93,6 +94,7 @@ def test_a_bulk_acceptance_says_plainly_what_it_could_not_do(served, db, page, f
         served, db, page, factories, capacity=18, costshare_budget=1_600_000, costshare_cap=15
     )
     page.get_by_label("Tick all on this page").check()
+    page.get_by_label("With the ticked applications").select_option("accept")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Cost-share of the Component 2").select_option("all")
     page.get_by_role("button", name="Preview").click()
