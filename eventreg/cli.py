@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from .extensions import db
 from .models import Activity, Job, JobStatus, Role, StaffAssignment, StaffUser, utcnow
 from .pdf.cli import pdf_cli
+from .services import staff_auth
 
 
 @click.command("demo")
@@ -67,11 +68,12 @@ def create_user_command(
     user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email))
     if user is None:
         user = StaffUser(email=email, name=name or email.split("@", 1)[0])
+        user.set_password(password)
         db.session.add(user)
         action = "created"
     else:
+        staff_auth.set_password(user, password)  # also ends the sessions the old one opened
         action = "updated"
-    user.set_password(password)
     if chosen == Role.ADMIN:
         user.is_admin = True
     db.session.flush()

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from datetime import timedelta
+
+from flask import Blueprint, Flask, current_app, session
 
 from ..extensions import db, login_manager
 from ..models import StaffUser
+from ..services import staff_sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+# The key in Flask's (signed) session cookie that names the server-side staff session.
+SESSION_KEY = "staff_session"
 
 
 @login_manager.user_loader
 def load_staff_user(user_id: str) -> StaffUser | None:
-    """The active staff member behind a session cookie, or None."""
+    """The active staff member behind a session cookie whose server-side session is open.
+
+    Runs first thing in every staff request (login_required asks for the user before the
+    view does anything), so committing the session's refresh here commits nothing else.
+    """
     if not user_id.isdigit():
         return None
-    user = db.session.get(StaffUser, int(user_id))
-    return user if user is not None and user.active else None
+    config = current_app.config
+    check = staff_sessions.open_session(
+        session.get(SESSION_KEY),
+        int(user_id),
+        idle=timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]),
+    )
+    if check.changed:
+        db.session.commit()
+    if check.session is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    user = check.session.staff_user
+    return user if user.active else None
 
 
 def init_app(app: Flask) -> None:

@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 from ..emails import queue_email
 from ..extensions import db
 from ..models import StaffUser
-from ..services import staff_auth
+from ..services import staff_auth, staff_sessions
 from ..services.errors import DomainError
-from . import bp, devices
+from . import SESSION_KEY, bp, devices
 from .forms import ActionForm, NewPasswordForm, ResetRequestForm, SignInForm
 
 
@@ -41,10 +41,12 @@ def sign_in() -> str | Response:
             db.session.commit()  # keep the failure count
             form.password.errors = [str(error)]
         else:
+            token = staff_sessions.start_session(user)
             db.session.commit()
             destination = _safe_next(request.args.get("next"))
             session.clear()  # nothing from before sign-in carries over
             login_user(user)
+            session[SESSION_KEY] = token
             response = redirect(destination)
             devices.remember(response, request, user.id)
             return response
@@ -55,6 +57,8 @@ def sign_in() -> str | Response:
 @login_required
 def sign_out() -> Response:
     if ActionForm().validate_on_submit():
+        staff_sessions.end_session(session.get(SESSION_KEY))
+        db.session.commit()
         logout_user()
         session.clear()
         flash("You are signed out.", "success")

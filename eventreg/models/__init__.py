@@ -43,7 +43,7 @@ from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
-from .staff import Role, SignInFailure, StaffAssignment, StaffUser
+from .staff import Role, SignInFailure, StaffAssignment, StaffSession, StaffUser
 from .webhooks import (
     DeliveryStatus,
     WebhookDelivery,
@@ -96,6 +96,7 @@ __all__ = [
     "SessionKind",
     "SignInFailure",
     "StaffAssignment",
+    "StaffSession",
     "StaffUser",
     "StoredFile",
     "Title",

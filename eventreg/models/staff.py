@@ -45,6 +45,9 @@ class StaffUser(UserMixin, Model):
     assignments: Mapped[list[StaffAssignment]] = relationship(
         back_populates="staff_user", cascade="all, delete-orphan"
     )
+    sessions: Mapped[list[StaffSession]] = relationship(
+        back_populates="staff_user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.email}>"
@@ -106,3 +109,21 @@ class SignInFailure(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class StaffSession(Model):
+    """One signed-in browser: the cookie names it, and it is open while this row exists.
+
+    Only a hash of the cookie's token is kept, so a copy of the table opens no session.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff_user: Mapped[StaffUser] = relationship(back_populates="sessions")

@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import SignInFailure, StaffUser, utcnow
+from . import staff_sessions
 from .errors import DomainError
 
 MAX_FAILURES = 5
@@ -138,9 +139,14 @@ def user_for_reset(token: str, *, secret_key: str) -> StaffUser:
     return user
 
 
-def set_password(user: StaffUser, password: str) -> None:
-    """Set a new password and lift any lockout."""
+def set_password(user: StaffUser, password: str, *, keep_session: str | None = None) -> None:
+    """Set a new password, lift any lockout and end every session but `keep_session`.
+
+    Whoever knew the old password may hold a session: a new password ends them all (the
+    person changing it in their own browser keeps that one).
+    """
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    staff_sessions.end_all_sessions(user, keep=keep_session)
     db.session.flush()
