@@ -374,6 +374,7 @@ PAST_SPREAD = {
     ApplicationStatus.ATTENDED: 26,
     ApplicationStatus.REJECTED: 6,
     ApplicationStatus.DECLINED: 2,
+    ApplicationStatus.LAPSED: 2,
     ApplicationStatus.CANCELLED: 1,
 }
 
