@@ -6,7 +6,8 @@ run only) and a real SMTP sink. Applicants and staff use both nodes alternately:
 fetched from one node is posted to the other. Then: no application or email lost or
 doubled, each job run once although queued twice, a certificate ZIP made by a job on
 one node downloaded from the other, a rate limit counted across both nodes, a staff
-session valid on both. Bounded in time; skipped on SQLite and without Redis.
+session valid on both and ended on both by sign-out. Bounded in time; skipped on SQLite
+and without Redis.
 """
 
 from __future__ import annotations
@@ -296,6 +297,13 @@ def test_two_nodes_and_two_workers_share_everything(app, db, factories, make_sta
         status, _, archive = office.open(nodes[1] + f"/staff/jobs/{zip_job}/download")
         assert status == 200
         assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == GRADUATES
+
+        # Signing out on one node ends the session on both.
+        _, _, page = office.open(nodes[1] + "/staff/")
+        office.open(nodes[1] + "/staff/sign-out", {"csrf_token": token(page.decode())})
+        for node in nodes:
+            _, landed, _ = office.open(node + f"/staff/activities/{open_id}/applications")
+            assert "/sign-in" in landed, (node, landed)
 
         # A rate limit counted across both nodes.
         caller = Person()
