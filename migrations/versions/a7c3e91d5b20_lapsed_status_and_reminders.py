@@ -68,6 +68,9 @@ def downgrade():
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminders_application_id'))
     op.drop_table('reminders')
+    # The older schema has no "lapsed": such an application reads as declined (a place
+    # offered and not taken up), so the older check constraint holds.
+    op.execute("UPDATE applications SET status = 'declined' WHERE status = 'lapsed'")
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_applications_application_status'), type_='check')
         batch_op.create_check_constraint('application_status', _allowed(BEFORE))
