@@ -7,8 +7,10 @@ on 127.0.0.1 (a free port, sync workers). Sixteen client threads, each with its 
 session, then:
 
 1. POST to a bare Flask endpoint (bench/insert_app.py) that inserts one row: the yardstick;
-2. apply to the demo workshop: GET the form, POST it with its CSRF token and one-time key,
-   expect the redirect to the confirmation page. That is one submission.
+2. apply to the demo workshop, which asks ten questions of its own besides the built-in
+   form (one of each main type, one conditional, an option with limited places): GET the
+   form, POST it with its CSRF token and one-time key, expect the redirect to the
+   confirmation page. That is one submission.
 
 It prints `submissions_per_s`, `p95_ms` (a whole submission, GET + POST), the same for the
 bare insert, and `ratio` (submissions per second over inserts per second); the server CPU
@@ -90,8 +92,9 @@ def fresh_database(folder: str) -> Iterator[str]:
         admin.dispose()
 
 
-def prepare(url: str, folder: str) -> str:
-    """Migrate, load the demo, create the yardstick's table; return the workshop's slug."""
+def prepare(url: str, folder: str) -> tuple[str, dict[str, str]]:
+    """Migrate, load the demo, give the workshop ten questions of its own, create the
+    yardstick's table; return the workshop's slug and the questions' answers as form fields."""
     from flask_migrate import upgrade
 
     from eventreg import create_app
@@ -104,18 +107,65 @@ def prepare(url: str, folder: str) -> str:
         upgrade()
         load_demo(folder, now=utcnow())
         db.session.commit()
-        slug = db.session.scalar(
-            sa.select(Activity.slug).where(
+        workshop = db.session.scalars(
+            sa.select(Activity).where(
                 Activity.kind == ActivityKind.WORKSHOP, Activity.status == ActivityStatus.PUBLISHED
             )
-        )
+        ).first()
+        assert workshop is not None, "the demo has no open workshop"
+        slug = workshop.slug
+        answers = add_questions(workshop)
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     engine = engine_for(url)
     metadata.create_all(engine)
     engine.dispose()
-    assert slug, "the demo has no open workshop"
-    return slug
+    return slug, answers
+
+
+QUESTIONS = 10
+
+
+def add_questions(activity: Any) -> dict[str, str]:
+    """Ten questions: one of each main type, one shown only after a yes, and a choice with
+    an option of limited places (more than the run fills). Returns the answers to send."""
+    from eventreg.models import Question
+    from eventreg.services import questions as service
+
+    def add(type_: str, label: str, **fields: Any) -> Any:
+        spec = service.QuestionSpec(type=type_, label={"en": label}, **fields)
+        return service.save_question(activity, Question(), spec, by=None)
+
+    options = [service.OptionSpec({"en": "Site A"}, 100_000), service.OptionSpec({"en": "Site B"})]
+    branch = add("short_text", "Your union branch", required=True)
+    members = add("number", "Members in your branch", settings={"minimum": "1", "integer": True})
+    arrival = add("date", "Arrival date")
+    visa = add("yes_no", "Do you need a visa?", required=True)
+    passport = add(
+        "short_text",
+        "Passport number",
+        required=True,
+        condition_question_id=visa.id,
+        condition_values=["yes"],
+    )
+    site = add("single_choice", "Which site?", required=True, options=options)
+    topics = add("multiple_choice", "Topics", settings={"max_picks": 2}, options=options)
+    origin = add("country", "Country you travel from")
+    referee = add("email", "Email of a referee")
+    mobile = add("phone", "Mobile phone")
+    return {
+        f"q{branch.id}": "Kathmandu valley",
+        f"q{members.id}": "420",
+        f"q{arrival.id}": "2027-07-12",
+        f"q{visa.id}": "yes",
+        f"q{passport.id}": "PA1234567",
+        f"q{site.id}": str(site.options[0].id),
+        f"q{topics.id}": str(topics.options[1].id),
+        f"q{origin.id}": "NP",
+        f"q{referee.id}": "referee@example.org",
+        f"q{mobile.id}": "+977 98 0123 4567",
+    }
 
 
 def settings(url: str, folder: str, *, port: int, environ: bool = True) -> dict[str, Any]:
@@ -309,7 +359,9 @@ def insert_once(browser: Browser, client: int, n: int, phase: Phase) -> None:
         phase.durations.append(took)
 
 
-def submitter(slug: str, organisation_type: str) -> Callable[[Browser, int, int, Phase], None]:
+def submitter(
+    slug: str, organisation_type: str, answers: dict[str, str]
+) -> Callable[[Browser, int, int, Phase], None]:
     """One complete submission: the form page, then the filled-in form."""
     path = f"/activities/{slug}/apply"
 
@@ -347,6 +399,7 @@ def submitter(slug: str, organisation_type: str) -> Callable[[Browser, int, int,
                 "payment_source": "employer",
                 "dietary_needs": "Vegetarian",
                 "consent": "y",
+                **answers,
             },
         )
         done = time.perf_counter()
@@ -401,6 +454,12 @@ def check(url: str, phase: Phase) -> dict[str, int]:
                 " WHERE o.template = 'application_received' AND a.email LIKE 'bench.%@example.net'"
             )
         )
+        answered = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM answers n JOIN applications a ON a.id = n.application_id"
+                " WHERE a.email LIKE 'bench.%@example.net'"
+            )
+        )
         attachments = connection.scalar(
             sa.text(
                 "SELECT count(*) FROM outbox_attachments t JOIN email_outbox o ON o.id = t.email_id"
@@ -418,11 +477,13 @@ def check(url: str, phase: Phase) -> dict[str, int]:
         "duplicate_emails": len(stored) - len({row.email for row in stored}),
         "acknowledgements_queued": int(acknowledged or 0),
         "calendars_attached": int(attachments or 0),
+        "answers_stored": int(answered or 0),
     }
     assert figures["lost"] == 0, figures
     assert figures["stored"] == figures["submitted"], figures
     assert figures["duplicate_numbers"] == 0 and figures["duplicate_emails"] == 0, figures
     assert figures["acknowledgements_queued"] == figures["stored"], figures
+    assert figures["answers_stored"] == QUESTIONS * figures["stored"], figures
     return figures
 
 
@@ -431,7 +492,7 @@ def main() -> None:
     load_at_start = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     with tempfile.TemporaryDirectory(prefix="eventreg-bench-apply-") as folder:
         with fresh_database(folder) as url:
-            slug = prepare(url, folder)
+            slug, answers = prepare(url, folder)
             from eventreg.services.applications import OTHER_ORGANISATION_TYPE
 
             port = free_port()
@@ -453,7 +514,7 @@ def main() -> None:
                     warm.request("GET", f"/activities/{slug}/apply")
                 cpu = server_cpu_seconds(pid)
                 applying = run_clients(
-                    SUBMISSIONS_PER_CLIENT, submitter(slug, OTHER_ORGANISATION_TYPE), port
+                    SUBMISSIONS_PER_CLIENT, submitter(slug, OTHER_ORGANISATION_TYPE, answers), port
                 )
                 applying.server_cpu = server_cpu_seconds(pid) - cpu
                 floors["form_page"] = one_by_one(pid, warm, "GET", f"/activities/{slug}/apply")
@@ -466,6 +527,7 @@ def main() -> None:
 
     figures: dict[str, float | int | str] = {
         "database": database,
+        "custom_questions": QUESTIONS,
         "workers": WORKERS,
         "clients": CLIENTS,
         "submissions": len(applying.durations),

@@ -41,6 +41,7 @@ from .files import StoredFile
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
+from .questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
 from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
 from .staff import Role, SignInFailure, StaffAssignment, StaffSession, StaffUser
@@ -67,6 +68,8 @@ __all__ = [
     "Attendance",
     "AudienceGroup",
     "AudienceTier",
+    "Answer",
+    "AnswerChoice",
     "AuditLog",
     "Certificate",
     "Contact",
@@ -78,6 +81,7 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "FeeComponent",
+    "FormKind",
     "Gender",
     "Job",
     "JobStatus",
@@ -88,7 +92,9 @@ __all__ = [
     "PaymentMethod",
     "PaymentSource",
     "Proficiency",
+    "Question",
     "QuestionKind",
+    "QuestionOption",
     "RateLimitCounter",
     "Reminder",
     "ReminderKind",

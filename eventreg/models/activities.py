@@ -151,6 +151,10 @@ class Activity(Model):
     waitlist_auto_offer: Mapped[bool] = mapped_column(default=False)
     evaluation_anonymous: Mapped[bool] = mapped_column(default=True)
     evaluation_per_module: Mapped[bool] = mapped_column(default=False)
+    # Optional built-in fields of the application form this activity does not ask.
+    builtin_off: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The last day accepted applicants answer the follow-up form (travel, passport, diet).
+    follow_up_by: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..models import Application, Contact, utcnow
+from ..services import answers
 from ..services.errors import DomainError
 from .render import branding_for, render_pdf
 
@@ -71,6 +72,7 @@ def _letter_context(application: Application) -> dict[str, Any]:
         payable_total=sum(line.payable for line in lines),
         signer=signing_contact(application),
         issued_on=today_for(application),
+        travel=answers.follow_up_answers(application),
     )
 
 

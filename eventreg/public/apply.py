@@ -13,12 +13,13 @@ from .. import clock
 from ..extensions import db
 from ..models import Activity
 from ..saving import show_error
-from ..services import applications, links
+from ..services import applications, links, questions
 from ..services.applications import ApplicationsClosed, SubmissionResult
 from ..services.errors import DomainError
 from . import bp
-from .formpage import Call, blank_form_page, call_facts, find_call
+from .formpage import Call, blank_form_page, call_facts, call_questions, find_call
 from .forms import ResendLinkForm, application_form
+from .questionform import render_questions, summarise_errors
 
 Page = str | tuple[str, int] | Response
 
@@ -42,6 +43,8 @@ def apply(slug: str) -> Page:
     if call is None:
         abort(404)
     now = clock.now()
+    asked = call_questions(call)
+    checked = questions.Checked()
     if request.method == "GET":
         if not call.is_open(now):
             return render_template("public/apply_closed.html", activity=load(call), now=now)
@@ -52,7 +55,8 @@ def apply(slug: str) -> Page:
     else:
         facts = call_facts(call)
         form = application_form(facts)
-        if form.validate():
+        checked = questions.check_answers(asked, request.form.getlist, request.files.get)
+        if form.validate() and not checked.errors:
             try:
                 submission = applications.submit_application(
                     call.id,
@@ -62,10 +66,16 @@ def apply(slug: str) -> Page:
                     consent=form.consent.data,
                     cv=form.uploaded_cv(),
                     now=now,
+                    record_answers=lambda application: questions.save_answers(
+                        application, asked, checked, language=form.language.data
+                    ),
                 )
             except ApplicationsClosed as error:  # a closed call has its own page, not a form error
                 db.session.rollback()
                 return closed(load(call), now, str(error))
+            except questions.InvalidAnswer as error:
+                db.session.rollback()
+                checked.errors[error.field or ""] = str(error)
             except DomainError as error:
                 db.session.rollback()
                 show_error(form, error)
@@ -78,8 +88,17 @@ def apply(slug: str) -> Page:
         elif not call.is_open(now):
             activity = load(call)
             return closed(activity, now, applications.closed_message(activity, now))
+    summarise_errors(form, asked, checked.errors)
     status = 422 if form.errors else 200
-    page = render_template("public/apply.html", activity=load(call), form=form, now=now)
+    asked_html = render_questions(
+        asked,
+        values=request.form,
+        errors=checked.errors,
+        full=questions.full_options(asked),
+    )
+    page = render_template(
+        "public/apply.html", activity=load(call), form=form, now=now, questions_html=asked_html
+    )
     return page, status
 
 

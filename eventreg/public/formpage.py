@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from threading import Lock
@@ -23,15 +23,18 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..extensions import db
 from ..formatting import time_left
 from ..models import Activity, ActivityStatus
 from ..models.activities import call_is_open
+from ..questions import QuestionView
+from ..services import questions
 from ..services.applications import CallFacts, new_submission_key
 from ..services.catalogue import VISIBLE
 from .forms import application_form
+from .questionform import render_questions
 
 # How many activities' pages a process keeps (a handful have an open call at a time).
 KEEP = 32
@@ -71,9 +74,27 @@ class Prepared:
 
     facts: CallFacts
     pieces: tuple[str, ...]  # text, hole name, text, hole name, ..., text
+    # The organiser's questions, and their HTML when it is the same for every visitor
+    # (None when an option has limited places: whether it is full is asked per visitor).
+    questions: tuple[QuestionView, ...] = ()
+    questions_html: Markup | None = None
+    # Otherwise their HTML by the set of full options (which changes a few times a call).
+    by_full: dict[frozenset[int], Markup] = field(default_factory=dict, compare=False)
+
+    def questions_for_visitor(self) -> Markup:
+        """The questions' HTML as it stands now: full options shown as full."""
+        if self.questions_html is not None:
+            return self.questions_html
+        full = questions.full_options(self.questions)
+        html = self.by_full.get(full)
+        if html is None:
+            if len(self.by_full) > 64:
+                self.by_full.clear()
+            html = self.by_full[full] = render_questions(self.questions, full=full)
+        return html
 
     def page(self, values: dict[str, str]) -> str:
-        """The page with each hole filled (values are escaped here)."""
+        """The page with each hole filled (values are escaped here, unless Markup)."""
         pieces = list(self.pieces)
         pieces[1::2] = [str(escape(values[name])) for name in self.pieces[1::2]]
         return "".join(pieces)
@@ -96,12 +117,16 @@ class FormPages:
             return prepared
         activity = db.session.get_one(Activity, call.id)
         facts = CallFacts.of(activity)
+        asked = questions.views_of(activity)
         page = render(activity, facts)
         split = re.split(f"{self._marker}-(\\w+)-", page)
         names = split[1::2]
         if sorted(names) != sorted(HOLES):  # a template that lost a hole: never serve it
             raise RuntimeError(f"the form page has holes {names}, not {sorted(HOLES)}")
-        prepared = Prepared(facts=facts, pieces=tuple(split))
+        static = None if questions.limited_options(asked) else render_questions(asked)
+        prepared = Prepared(
+            facts=facts, pieces=tuple(split), questions=asked, questions_html=static
+        )
         with self._lock:
             if len(self._prepared) >= KEEP:
                 self._prepared.clear()
@@ -112,7 +137,7 @@ class FormPages:
         return f"{self._marker}-{name}-"
 
 
-HOLES = ("csrf_token", "submission_key", "time_left")
+HOLES = ("csrf_token", "submission_key", "time_left", "questions")
 
 
 def form_pages() -> FormPages:
@@ -134,6 +159,7 @@ def blank_form_page(call: Call, now: datetime) -> str:
             "csrf_token": generate_csrf(),
             "submission_key": new_submission_key(),
             "time_left": time_left(call.deadline_at, now),
+            "questions": prepared.questions_for_visitor(),
         }
     )
 
@@ -142,6 +168,12 @@ def call_facts(call: Call) -> CallFacts:
     """What the activity's form offers now, and its contacts (prepared with its page)."""
     pages = form_pages()
     return pages.prepared(call, _blank_page(pages)).facts
+
+
+def call_questions(call: Call) -> tuple[QuestionView, ...]:
+    """The organiser's questions on the activity's form now (prepared with its page)."""
+    pages = form_pages()
+    return pages.prepared(call, _blank_page(pages)).questions
 
 
 def _blank_page(pages: FormPages) -> Callable[[Activity, CallFacts], str]:
@@ -155,6 +187,7 @@ def _blank_page(pages: FormPages) -> Callable[[Activity, CallFacts], str]:
             form=form,
             now=None,
             time_left_text=pages.hole("time_left"),
+            questions_html=pages.hole("questions"),
             for_every_visitor=True,
         )
 

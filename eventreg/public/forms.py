@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
@@ -36,8 +35,11 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..formatting import language_name
 from ..models import AudienceTier, Gender, PaymentSource, Proficiency, Title
+from ..questions import InvalidAnswer
+from ..questions.phone import e164
 from ..services import applications
 from ..services.applications import Answers, CallFacts
+from ..services.questions import OPTIONAL_BUILTIN
 from ..services.uploads import InvalidUpload, UploadedCV, check_cv
 
 
@@ -148,14 +150,11 @@ def strip(value: Any) -> Any:
 
 
 def international_phone(form: FlaskForm, field: Field) -> None:
-    """A phone number starting with + and the country code, 8 to 15 digits in all."""
-    value = field.data or ""
-    digits = re.sub(r"\D", "", value)
-    if not re.fullmatch(r"\+[0-9][0-9 ().-]*", value) or not 8 <= len(digits) <= 15:
-        raise ValidationError(
-            "Give the number in international format: + then the country code, "
-            "e.g. +977 1 441 2345."
-        )
+    """A valid international phone number (+ and the country code), kept in E.164."""
+    try:
+        field.data = e164(field.data or "")
+    except InvalidAnswer as error:
+        raise ValidationError(str(error)) from None
 
 
 def pdf_file(form: FlaskForm, field: Field) -> None:
@@ -335,10 +334,16 @@ class ApplicationForm(FlaskForm):
         if self.costshare_requested.data and not field.data:
             raise ValidationError("Please explain why you ask for cost-sharing.")
 
-    def answers(self) -> Answers:
-        """The validated answers, for the services."""
+    def answers(self, kept: Answers | None = None) -> Answers:
+        """The validated answers, for the services; fields the form does not ask come from
+        `kept` (the application being corrected) when given."""
         data = self.data
-        values = {name: data[name] for name in applications.ANSWER_FIELDS if name in data}
+        values = {
+            name: getattr(kept, name)
+            for name in OPTIONAL_BUILTIN
+            if kept is not None and name not in data and hasattr(kept, name)
+        }
+        values |= {name: data[name] for name in applications.ANSWER_FIELDS if name in data}
         values["gender"] = Gender(values["gender"])
         if "payment_source" in values:
             values["payment_source"] = PaymentSource(values["payment_source"])
@@ -347,6 +352,8 @@ class ApplicationForm(FlaskForm):
 
     def uploaded_cv(self) -> UploadedCV | None:
         """The attached CV, if any."""
+        if "cv" not in self:
+            return None
         upload = self.cv.data
         if upload is None or not getattr(upload, "filename", ""):
             return None
@@ -397,6 +404,9 @@ def application_form(
         form.costshare_component_ids.choices = options(
             *((str(component_id), name) for component_id, name in facts.fee_components)
         )
+    for name in facts.builtin_off:
+        if name in OPTIONAL_BUILTIN:
+            delattr(form, name)
     if correcting:
         del form.consent
         del form.submission_key

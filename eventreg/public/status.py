@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -16,10 +16,21 @@ from werkzeug.wrappers import Response
 from .. import clock
 from ..models import Application
 from ..saving import saved
-from ..services import applicant, applications, checkin, correspondence, lifecycle, links
+from ..services import (
+    answers,
+    applicant,
+    applications,
+    checkin,
+    correspondence,
+    followup,
+    lifecycle,
+    links,
+    questions,
+)
 from ..services.applications import Answers, CallFacts
 from . import bp
 from .forms import ActionForm, ReasonForm, application_form, prefill
+from .questionform import render_questions, summarise_errors
 
 Page = str | tuple[str, int] | Response
 
@@ -32,6 +43,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "public.confirm",
         "public.decline",
         "public.calendar",
+        "public.follow_up",
     }
 )
 
@@ -72,6 +84,8 @@ def status(token: str) -> str:
         action_form=ActionForm(),
         now=now,
         checkin_qr=checkin.qr_data_uri(application) if application.status.takes_part else None,
+        answers=answers.answers_of(application),
+        follow_up_open=followup.is_open(application, now),
     )
 
 
@@ -99,14 +113,40 @@ def correct(token: str) -> Page:
     form = application_form(
         CallFacts.of(activity), correcting=True, data=prefill(Answers.of(application))
     )
-    if form.validate_on_submit() and saved(
-        lambda: applications.correct_application(
-            application, answers=form.answers(), cv=form.uploaded_cv(), now=now
-        ),
-        done=lambda changed: "Your corrections are saved." if changed else "Nothing was changed.",
-        form=form,
+    asked = questions.views_of(activity)
+    given = answers.answers_of(application)
+    sent: Any = answers.form_values(given)
+    checked = questions.Checked()
+    if request.method == "POST":
+        files = frozenset(a.question_id for a in given if isinstance(a.value, dict))
+        sent = request.form
+        checked = questions.check_answers(
+            asked, request.form.getlist, request.files.get, kept_files=files
+        )
+
+    def correct_all() -> list[str]:
+        changed = applications.correct_application(
+            application,
+            answers=form.answers(kept=Answers.of(application)),
+            cv=form.uploaded_cv(),
+            now=now,
+        )
+        questions.correct_answers(application, asked, checked)
+        return changed
+
+    if (
+        form.validate_on_submit()
+        and not checked.errors
+        and saved(
+            correct_all,
+            done=lambda changed: (
+                "Your corrections are saved." if changed else "Nothing was changed."
+            ),
+            form=form,
+        )
     ):
         return redirect(url_for(".status", token=token))
+    summarise_errors(form, asked, checked.errors)
     status_code = 422 if form.errors else 200
     page = render_template(
         "public/status_correct.html",
@@ -114,6 +154,13 @@ def correct(token: str) -> Page:
         activity=activity,
         form=form,
         now=now,
+        questions_html=render_questions(
+            asked,
+            values=sent,
+            errors=checked.errors,
+            full=questions.full_options(asked),
+            held=frozenset(c.option_id for answer in given for c in answer.choices),
+        ),
     )
     return page, status_code
 

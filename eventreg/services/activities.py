@@ -24,7 +24,7 @@ from ..models import (
     StaffUser,
     utcnow,
 )
-from . import audit, decisions
+from . import audit, decisions, questions
 from .errors import DomainError
 from .lifecycle import places_taken
 
@@ -234,8 +234,8 @@ class Edition:
 def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> Activity:
     """Copy an activity as a draft next edition, every date moved by the same amount.
 
-    Modules, sessions (with their trainers), fee components, contacts, audience groups and
-    staff roles come along; applications do not.
+    Modules, sessions (with their trainers), fee components, contacts, audience groups, the
+    forms' questions and staff roles come along; applications and answers do not.
     """
     shift = edition.starts_at - source.starts_at
     values = {name: getattr(source, name) for name in EDITABLE}
@@ -291,6 +291,7 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
                 staff_user_id=assignment.staff_user_id, activity_id=copy.id, role=assignment.role
             )
         )
+    questions.copy_questions(source, copy)
     audit.record(
         "activity_duplicated",
         copy,

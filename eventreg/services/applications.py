@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -166,6 +167,7 @@ def submit_application(
     cv: UploadedCV | None = None,
     facts: CallFacts | None = None,
     late_by: StaffUser | None = None,
+    record_answers: Callable[[Application], Sequence[Any]] | None = None,
 ) -> Submission:
     """Create an application with the next reference number and queue its acknowledgement.
 
@@ -176,6 +178,8 @@ def submit_application(
     with ConsentMissing, InvalidAnswer, InvalidUpload, or ApplicationsClosed when `now` is
     outside the call, unless a staff member adds it after the deadline (`late_by`): it is
     then marked late and recorded as theirs, and the applicant hears as for any other.
+    `record_answers` stores the answers to the activity's own questions of a new
+    application, under the lock, before the acknowledgement lists them.
     """
     if not consent:
         raise ConsentMissing(
@@ -244,6 +248,7 @@ def submit_application(
         application.cv_filename, application.cv_path = store_cv(locked, cv)
     db.session.add(application)
     db.session.flush()
+    answered = record_answers(application) if record_answers is not None else []
     audit.record(
         SUBMITTED_ACTION,
         application,
@@ -262,6 +267,7 @@ def submit_application(
         attachments=[calendar_for(locked)],
         contacts=facts.contacts if current else None,
         amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
+        answers=answered,
         flush=False,
         **email_context(application),
     )
@@ -421,6 +427,7 @@ class CallFacts:
     costsharing: bool
     fee_components: tuple[tuple[int, str], ...]  # (id, name)
     contacts: tuple[ContactCard, ...]
+    builtin_off: tuple[str, ...] = ()  # optional built-in fields the activity does not ask
 
     @classmethod
     def of(cls, activity: Activity) -> CallFacts:
@@ -435,6 +442,7 @@ class CallFacts:
             contacts=tuple(
                 ContactCard(c.role, c.name, c.email, c.phone) for c in activity.contacts
             ),
+            builtin_off=tuple(activity.builtin_off or ()),
         )
 
     def audience_of(self, tier: AudienceTier) -> list[str]:

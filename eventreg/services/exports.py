@@ -24,7 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from ..formatting import country_name
 from ..models import PLACE_HOLDING, Activity
 from ..models.money import amount_due
-from . import payments
+from . import answers, payments
 from .errors import DomainError
 from .review import Filters, Row, Sort, region_of, rows
 
@@ -147,14 +147,14 @@ def export_list(
 ) -> Export:
     """The applications matching the filters (all pages), in the list's order, with the
     chosen columns. Refuses (ExportRefused) no column or an unknown one."""
-    chosen = _columns(columns)
+    chosen = _columns(columns) + _answer_columns(activity)
     found = rows(activity, filters, paged=False)
     return _export(activity, f"{activity.reference}-applications", chosen, found, format)
 
 
 def export_participants(activity: Activity, *, format: Format) -> Export:
     """The participants list for the venue: everyone holding a place, by family name."""
-    chosen = _columns(VENUE_COLUMNS)
+    chosen = _columns(VENUE_COLUMNS) + _answer_columns(activity)
     everyone_placed = Filters(statuses=tuple(sorted(PLACE_HOLDING)), sort=Sort.NAME)
     found = rows(activity, everyone_placed, paged=False)
     return _export(activity, f"{activity.reference}-participants", chosen, found, format)
@@ -167,6 +167,15 @@ def _columns(names: Sequence[str]) -> list[Column]:
     if unknown:
         raise ExportRefused(f"Unknown column: {', '.join(unknown)}.", field="columns")
     return [COLUMNS[name] for name in dict.fromkeys(names)]
+
+
+def _answer_columns(activity: Activity) -> list[Column]:
+    """A column per question of the activity's own, after the chosen ones."""
+
+    def column(label: str, given: dict[int, str]) -> Column:
+        return Column(label, lambda row, _activity: given.get(row.application.id, ""))
+
+    return [column(label, given) for label, given in answers.answer_columns(activity)]
 
 
 def _export(

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..models.money import granted_sum, paid_sum
 from . import audit
+from .answers import answered
 from .errors import DomainError
 
 Status = ApplicationStatus
@@ -134,6 +135,7 @@ class Filters:
     costshare: bool | None = None  # asked for cost-sharing, or not
     proficiency: str = ""
     ids: tuple[int, ...] = ()  # only these applications (a selection made on the list)
+    answer: str = ""  # "question_id:yes|no" or "question_id:option_id" (the organiser's questions)
     sort: Sort = Sort.REFERENCE
     descending: bool = False
     page: int = 1
@@ -235,6 +237,8 @@ def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
         where.append(Application.proficiency == filters.proficiency)
     if filters.ids:
         where.append(Application.id.in_(filters.ids))
+    if filters.answer:
+        where.append(answered(filters.answer))
     return where
 
 

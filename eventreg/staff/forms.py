@@ -298,6 +298,7 @@ class ReviewFilterForm(Form):
     proficiency = SelectField(
         "Language proficiency", choices=_any("Any level", _readable(Proficiency)), default=""
     )
+    answer = SelectField("Answer to a question", choices=[], validate_choice=False, default="")
     sort = SelectField("Sort by", choices=_choices(Sort), default=Sort.REFERENCE.value)
     order = SelectField(
         "Order", choices=choices(("asc", "Ascending"), ("desc", "Descending")), default="asc"
@@ -319,6 +320,7 @@ class ReviewFilterForm(Form):
         "gender",
         "costshare",
         "proficiency",
+        "answer",
         "sort",
         "order",
         "per_page",
@@ -343,6 +345,7 @@ class ReviewFilterForm(Form):
             gender=Gender(gender) if gender else None,
             costshare={"yes": True, "no": False}.get(costshare or ""),
             proficiency=good("proficiency") or "",
+            answer=(good("answer") or "")[:30],
             sort=Sort(good("sort") or Sort.REFERENCE.value),
             descending=good("order") == "desc",
             page=good("page") or 1,

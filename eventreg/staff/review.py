@@ -13,9 +13,9 @@ from .. import files
 from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, Application, ApplicationStatus
+from ..models import Activity, Answer, Application, ApplicationStatus
 from ..saving import saved
-from ..services import costshare, decisions, lifecycle, payments, review
+from ..services import answers, costshare, decisions, lifecycle, payments, review
 from . import bp
 from .eligibility import EligibilityForm
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
@@ -39,6 +39,7 @@ def applications(activity_id: int) -> str:
     form.organisation_type.choices = choices(
         ("", "Any type"), *((name, name) for name in tallies.organisation_types)
     )
+    form.answer.choices = choices(("", "Any answer"), *answers.answer_choices(activity))
     return render_template(
         "staff/applications/list.html",
         activity=activity,
@@ -83,6 +84,7 @@ def application(application_id: int) -> str:
         waiting_position=lifecycle.waiting_position(found),
         places_left=lifecycle.places_left(activity),
         payment_status=payments.status_of(found),
+        answers=answers.answers_of(found),
     )
 
 
@@ -92,16 +94,39 @@ def application_cv(application_id: int) -> Response:
     found = loaded(Application, application_id, *OFFICE)
     if not found.cv_path:
         abort(404)
+    return _download(
+        found.cv_path,
+        mimetype="application/pdf",
+        name=found.cv_filename or f"{found.reference}-cv.pdf",
+    )
+
+
+@bp.get("/applications/<int:application_id>/answers/<int:answer_id>/file")
+@login_required
+def answer_file(application_id: int, answer_id: int) -> Response:
+    """A file the applicant uploaded as an answer to one of the activity's questions."""
+    found = loaded(Application, application_id, *OFFICE)
+    answer = db.get_or_404(Answer, answer_id)
+    value = answer.value if isinstance(answer.value, dict) else {}
+    if answer.application_id != found.id or not value.get("path"):
+        abort(404)
+    return _download(
+        value["path"], mimetype=MIMETYPES.get(value.get("kind", ""), ""), name=answer.shown
+    )
+
+
+MIMETYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def _download(key: str, *, mimetype: str, name: str) -> Response:
+    """A stored upload, read from the file store, as an attachment; else 404."""
+    if not mimetype:
+        abort(404)
     try:
-        content = files.store().read(found.cv_path)
+        content = files.store().read(key)
     except (files.MissingFile, ValueError):
         abort(404)
-    response = send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=found.cv_filename or f"{found.reference}-cv.pdf",
-    )
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

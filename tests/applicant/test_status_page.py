@@ -109,7 +109,7 @@ def test_a_correction_with_a_bad_answer_is_refused_and_changes_nothing(
     )
     assert response.status_code == 422
     assert "international format" in response.text
-    assert only_application(db).phone == "+977 1 441 2345"
+    assert only_application(db).phone == "+97714412345"  # kept in E.164 since it was given
 
 
 def test_a_correction_cannot_steal_another_applicants_email(client, db, workshop, applied):

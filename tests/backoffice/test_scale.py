@@ -30,6 +30,7 @@ LIST_QUERIES = (
     "?region=africa&costshare=yes&sort=submitted&order=desc&page=3",
     "?q=union&gender=female&organisation_type=NGO&proficiency=advanced&sort=organisation",
     "?country=KE&per_page=200&sort=country&order=desc",
+    "?answer=1:yes&status=accepted",
 )
 
 

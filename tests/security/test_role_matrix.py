@@ -28,6 +28,7 @@ from werkzeug.routing import Rule
 from eventreg import files
 from eventreg.extensions import db as database
 from eventreg.models import (
+    Answer,
     ApplicationStatus,
     Certificate,
     CostShareGrant,
@@ -36,6 +37,7 @@ from eventreg.models import (
     Job,
     Payment,
     PaymentMethod,
+    Question,
     Role,
     WebhookDelivery,
     WebhookEndpoint,
@@ -95,10 +97,18 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.activity_duplicate": MANAGERS,
     "staff.activity_parts": MANAGERS,
     "staff.activity_part_delete": MANAGERS,
+    "staff.questions": MANAGERS,
+    "staff.question_move": MANAGERS,
+    "staff.question_remove": MANAGERS,
+    "staff.questions_copy": MANAGERS,
+    "staff.builtin_fields": MANAGERS,
+    "staff.follow_up_deadline": MANAGERS,
+    "staff.follow_up_remind": MANAGERS,
     # Reviewing and deciding
     "staff.applications": OFFICE,
     "staff.application": OFFICE,
     "staff.application_cv": OFFICE,
+    "staff.answer_file": OFFICE,
     "staff.application_note": OFFICE,
     "staff.link_revoke": OFFICE,
     "staff.application_new": OFFICE,
@@ -223,7 +233,20 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
     hook = WebhookDelivery(
         event=happened, endpoint=endpoint, status=DeliveryStatus.DELIVERED, attempts=1
     )
-    database.session.add_all([grant, payment, certificate, email, job, hook])
+    question = Question(activity_id=activity.id, type="yes_no", label={"en": "Visa?"})
+    spare_question = Question(activity_id=activity.id, type="yes_no", label={"en": "Spare"})
+    database.session.add_all(
+        [grant, payment, certificate, email, job, hook, question, spare_question]
+    )
+    database.session.flush()
+    files.store().save("answers/matrix.png", b"\x89PNG\r\n\x1a\n matrix")
+    answer = Answer(
+        application_id=application.id,
+        question_id=question.id,
+        shown="matrix.png",
+        value={"filename": "matrix.png", "kind": "png", "path": "answers/matrix.png"},
+    )
+    database.session.add(answer)
     other = factories.activity()
     database.session.commit()
     return {
@@ -245,8 +268,14 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
             "delivery_id": hook.id,
             "decision": "waitlist",  # refused for an accepted application: nothing changes
             "fmt": "csv",
+            "form_kind": "application",
+            "question_id": question.id,
+            "answer_id": answer.id,
         },
-        "overrides": {"staff.activity_part_delete": {"part_id": spare.id}},
+        "overrides": {
+            "staff.activity_part_delete": {"part_id": spare.id},
+            "staff.question_remove": {"question_id": spare_question.id},
+        },
         "data": {"trainer.mark": {"application_id": str(application.id)}},
         "query": {"staff.attendance_sheet": {"session": session.id}},
     }

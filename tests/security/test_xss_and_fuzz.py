@@ -60,7 +60,7 @@ def valid_form(activity, token, **changes):
         "country": "SN",
         "email": "amina@example.net",
         "email_confirm": "amina@example.net",
-        "phone": "+221 33 123 4567",
+        "phone": "+221 77 123 4567",
         "language": "en",
         "organisation": "Union",
         "organisation_type": "Other",

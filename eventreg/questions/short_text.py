@@ -1,0 +1,54 @@
+"""A line of text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+
+from .base import (
+    InvalidAnswer,
+    InvalidQuestion,
+    Parsed,
+    QuestionType,
+    QuestionView,
+    Setting,
+    first_value,
+    refuse_nul,
+    register,
+)
+
+
+@register
+class ShortText(QuestionType):
+    name = "short_text"
+    title = "Short text"
+    settings = (Setting("max_length", "int"),)
+    default_length = 200
+    longest = 500
+
+    def check_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        length = settings.get("max_length") or self.default_length
+        if not 1 <= length <= self.longest:
+            raise InvalidQuestion(
+                f"The length limit is between 1 and {self.longest:,} characters.",
+                field="max_length",
+            )
+        return {"max_length": length}
+
+    def limit(self, question: QuestionView) -> int:
+        return int(question.settings.get("max_length") or self.default_length)
+
+    def hint(self, question: QuestionView) -> str:
+        return f"Up to {self.limit(question):,} characters."
+
+    def parse(
+        self, question: QuestionView, values: list[str], upload: FileStorage | None
+    ) -> Parsed | None:
+        text = first_value(values)
+        if not text:
+            return None
+        refuse_nul(text)
+        if len(text) > self.limit(question):
+            raise InvalidAnswer(f"Please keep it under {self.limit(question):,} characters.")
+        return Parsed(value=text, shown=text)

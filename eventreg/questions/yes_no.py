@@ -1,0 +1,26 @@
+"""A yes or no answer; later questions may be shown only after one of them."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import FileStorage
+
+from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
+
+WORDS = {"yes": "Yes", "no": "No"}
+
+
+@register
+class YesNo(QuestionType):
+    name = "yes_no"
+    title = "Yes or no"
+    conditional_source = True
+
+    def parse(
+        self, question: QuestionView, values: list[str], upload: FileStorage | None
+    ) -> Parsed | None:
+        answer = first_value(values)
+        if not answer:
+            return None
+        if answer not in WORDS:
+            raise InvalidAnswer("Answer yes or no.")
+        return Parsed(value=answer == "yes", shown=WORDS[answer], keys=(answer,))

@@ -1,0 +1,481 @@
+"""The organiser's questions: building them, checking answers, keeping them and their places.
+
+A question with answers is archived, never deleted, and an answer keeps the label and the
+option text it was given under. Places per option are counted under the activity's row lock
+(`lifecycle.lock_activity`), as capacity is, so concurrent submissions never exceed them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+from .. import files
+from ..extensions import db
+from ..models import CLOSED, Activity, Application, StaffUser, utcnow
+from ..models.questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
+from ..questions import InvalidAnswer, InvalidQuestion, Parsed, QuestionView, type_of
+from ..questions.base import TYPES
+from . import audit
+from .lifecycle import lock_activity
+
+LANGUAGES = ("en", "fr", "es")
+
+# The built-in fields of the application form a manager may switch off (the optional ones).
+OPTIONAL_BUILTIN = {
+    "title": "Title",
+    "expectations": "What they expect to take home",
+    "dietary_needs": "Dietary needs",
+    "access_needs": "Access or other needs",
+    "cv": "CV",
+}
+
+
+class OptionFull(InvalidAnswer):
+    """Every place of the chosen option is taken."""
+
+
+@dataclass
+class OptionSpec:
+    """An option as the builder sends it: its id when it exists already, labels, places."""
+
+    label: dict[str, str]
+    places: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class QuestionSpec:
+    """What the builder asks for one question."""
+
+    type: str
+    label: dict[str, str]
+    help: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+    options: list[OptionSpec] = field(default_factory=list)
+    condition_question_id: int | None = None
+    condition_values: list[str] = field(default_factory=list)
+    form: FormKind = FormKind.APPLICATION
+
+
+def ask_builtin(activity: Activity, asked: Sequence[str], *, by: StaffUser) -> None:
+    """Ask only these optional built-in fields (the others are switched off); answers given
+    before stay with the applications."""
+    unknown = set(asked) - set(OPTIONAL_BUILTIN)
+    if unknown:
+        raise InvalidQuestion("Choose among the built-in fields listed.", field="asked")
+    activity.builtin_off = [name for name in OPTIONAL_BUILTIN if name not in asked]
+    activity.updated_at = utcnow()
+    db.session.flush()
+    audit.record("form_builtin_changed", activity, by=by, after={"off": activity.builtin_off})
+
+
+def questions_of(activity: Activity, form: FormKind = FormKind.APPLICATION) -> list[Question]:
+    """The activity's questions on one form, in order, without the archived ones."""
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(
+                Question.activity_id == activity.id,
+                Question.form == form,
+                Question.archived_at.is_(None),
+            )
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def views_of(activity: Activity, form: FormKind = FormKind.APPLICATION) -> tuple[QuestionView, ...]:
+    """The activity's questions on one form as plain values."""
+    return tuple(QuestionView.of(question) for question in questions_of(activity, form))
+
+
+def save_question(
+    activity: Activity, question: Question, spec: QuestionSpec, *, by: StaffUser | None
+) -> Question:
+    """Create or change a question; refuses (InvalidQuestion) what the form could not ask.
+
+    English label required; a known type; options for a choice; a condition only on an
+    earlier yes/no or choice question of the same form, with values it can give; no option
+    limit below the places already taken. Answers already given keep their wording.
+    """
+    if spec.type not in TYPES:
+        raise InvalidQuestion("Choose a type from the list.", field="type")
+    kind = type_of(spec.type)
+    label = _texts(spec.label)
+    if not label.get("en"):
+        raise InvalidQuestion("Give the question in English at least.", field="label_en")
+    settings = kind.check_settings(spec.settings)
+    if question.id is not None and question.type != spec.type and _answered(question):
+        raise InvalidQuestion(
+            "This question has answers: its type cannot change. Archive it and add another.",
+            field="type",
+        )
+    siblings = [q for q in questions_of(activity, spec.form) if q.id != question.id]
+    if question.id is None:
+        question.activity_id = activity.id
+        question.form = spec.form
+        question.position = 1 + max((q.position for q in siblings), default=0)
+    earlier = [q for q in siblings if (q.position, q.id) < (question.position, question.id or 0)]
+    if question.id is None:
+        earlier = siblings
+    _check_condition(spec, earlier)
+    if kind.has_options:
+        _save_options(question, spec.options)
+    elif question.options:
+        for option in question.options:
+            option.archived_at = option.archived_at or utcnow()
+    question.type = spec.type
+    question.label = label
+    question.help = _texts(spec.help)
+    question.required = spec.required and kind.answered
+    question.settings = settings
+    question.condition_question_id = spec.condition_question_id
+    question.condition_values = list(spec.condition_values) if spec.condition_question_id else []
+    db.session.add(question)
+    activity.updated_at = utcnow()  # the prepared form page is laid out again
+    db.session.flush()
+    audit.record(
+        "question_saved", activity, by=by, after={"question": question.id, "label": label["en"]}
+    )
+    return question
+
+
+def _texts(texts: Mapping[str, str | None]) -> dict[str, str]:
+    cleaned = {lang: (texts.get(lang) or "").strip() for lang in LANGUAGES}
+    for text in cleaned.values():
+        if "\x00" in text:
+            raise InvalidQuestion("A text contains a character that cannot be kept.")
+    return {lang: text for lang, text in cleaned.items() if text}
+
+
+def _check_condition(spec: QuestionSpec, earlier: Sequence[Question]) -> None:
+    if spec.condition_question_id is None:
+        return
+    source = next((q for q in earlier if q.id == spec.condition_question_id), None)
+    if source is None:
+        raise InvalidQuestion(
+            "A question can depend only on an earlier question of the same form.",
+            field="condition",
+        )
+    if not type_of(source.type).conditional_source:
+        raise InvalidQuestion(
+            "A question can depend only on a yes/no or choice question.", field="condition"
+        )
+    possible = (
+        {"yes", "no"} if source.type == "yes_no" else {str(o.id) for o in source.live_options}
+    )
+    if not spec.condition_values or not set(spec.condition_values) <= possible:
+        raise InvalidQuestion("Choose the answers that show this question.", field="condition")
+
+
+def _save_options(question: Question, specs: list[OptionSpec]) -> None:
+    if not any(spec.label.get("en", "").strip() for spec in specs):
+        raise InvalidQuestion("A choice needs at least one option.", field="options_en")
+    existing = {option.id: option for option in question.options}
+    taken = places_taken([o for o in existing]) if existing else {}
+    kept: set[int] = set()
+    for position, spec in enumerate(specs):
+        label = _texts(spec.label)
+        if not label.get("en"):
+            raise InvalidQuestion(f"Option {position + 1} has no English text.", field="options_en")
+        if spec.places is not None and spec.places < 0:
+            raise InvalidQuestion("A number of places cannot be negative.", field="options_en")
+        option = existing.get(spec.id) if spec.id is not None else None
+        if option is None:
+            option = QuestionOption()
+            question.options.append(option)
+        else:
+            kept.add(option.id)
+            if spec.places is not None and spec.places < taken.get(option.id, 0):
+                raise InvalidQuestion(
+                    f"{label['en']}: {taken[option.id]} places are taken already; "
+                    f"the limit cannot be {spec.places}.",
+                    field="options_en",
+                )
+        option.position = position
+        option.label = label
+        option.places = spec.places
+        option.archived_at = None
+    for option_id, option in existing.items():
+        if option_id not in kept and option.archived_at is None:
+            option.archived_at = utcnow()
+
+
+def _answered(question: Question) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Answer.id)).where(Answer.question_id == question.id)
+        )
+        or 0
+    ) > 0
+
+
+def archive_question(activity: Activity, question: Question, *, by: StaffUser) -> None:
+    """Take a question off the form: archived when answered (answers stay), else deleted.
+
+    Refuses while a live question is shown only after this one.
+    """
+    dependent = db.session.scalar(
+        sa.select(Question).where(
+            Question.condition_question_id == question.id, Question.archived_at.is_(None)
+        )
+    )
+    if dependent is not None:
+        raise InvalidQuestion(
+            f"“{dependent.text()}” is shown only after this question: change that first."
+        )
+    if _answered(question):
+        question.archived_at = utcnow()
+    else:
+        db.session.delete(question)
+    activity.updated_at = utcnow()
+    db.session.flush()
+    audit.record("question_removed", activity, by=by, after={"label": question.text()})
+
+
+def move_question(activity: Activity, question: Question, *, up: bool, by: StaffUser) -> None:
+    """Swap a question with the one above (or below); refuses to put one above its condition."""
+    ordered = questions_of(activity, question.form)
+    index = next(i for i, q in enumerate(ordered) if q.id == question.id)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(ordered):
+        return
+    other = ordered[other_index]
+    first, second = (other, question) if up else (question, other)
+    if second.condition_question_id == first.id:
+        raise InvalidQuestion(
+            f"“{second.text()}” depends on “{first.text()}”: it must stay below it."
+        )
+    for position, item in enumerate(ordered):
+        item.position = position
+    question.position, other.position = other.position, question.position
+    activity.updated_at = utcnow()
+    db.session.flush()
+
+
+def copy_questions(source: Activity, target: Activity) -> int:
+    """Copy the live questions of `source` after those of `target` (e.g. a next edition).
+
+    Conditions point at the copies. Returns how many were copied.
+    """
+    copies: dict[int, Question] = {}
+    options: dict[int, QuestionOption] = {}
+    start = 1 + (
+        db.session.scalar(
+            sa.select(sa.func.max(Question.position)).where(Question.activity_id == target.id)
+        )
+        or 0
+    )
+    for form in FormKind:
+        for question in questions_of(source, form):
+            copy = Question(
+                activity_id=target.id,
+                form=form,
+                type=question.type,
+                position=start + question.position,
+                label=dict(question.label),
+                help=dict(question.help),
+                required=question.required,
+                settings=dict(question.settings),
+                condition_values=[],
+            )
+            for option in question.live_options:
+                options[option.id] = QuestionOption(
+                    position=option.position, label=dict(option.label), places=option.places
+                )
+                copy.options.append(options[option.id])
+            copies[question.id] = copy
+            db.session.add(copy)
+    db.session.flush()
+    for original_id, copy in copies.items():
+        original = db.session.get_one(Question, original_id)
+        source_copy = copies.get(original.condition_question_id or 0)
+        if source_copy is not None:
+            copy.condition_question_id = source_copy.id
+            copy.condition_values = [
+                value if not value.isdigit() else str(options[int(value)].id)
+                for value in original.condition_values
+                if not value.isdigit() or int(value) in options
+            ]
+    target.updated_at = utcnow()
+    db.session.flush()
+    return len(copies)
+
+
+# Answers
+
+
+@dataclass
+class Checked:
+    """The answers of one form submission: accepted values by question id, and refusals."""
+
+    values: dict[int, Parsed] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    visible: set[int] = field(default_factory=set)
+
+
+def shown(question: QuestionView, values: Mapping[int, Parsed], visible: set[int]) -> bool:
+    """Whether a question is shown, given the answers to the questions before it."""
+    source = question.condition_question_id
+    if source is None:
+        return True
+    if source not in visible or source not in values:
+        return False
+    return bool(set(values[source].keys) & set(question.condition_values))
+
+
+def check_answers(
+    questions: Sequence[QuestionView],
+    read: Callable[[str], list[str]],
+    files: Callable[[str], FileStorage | None],
+    *,
+    kept_files: frozenset[int] = frozenset(),
+) -> Checked:
+    """Check what a form sent for each question, in order.
+
+    A question hidden by its condition is never required and its answer is dropped; a
+    required question left blank and an answer its type refuses are errors, by input name.
+    `kept_files`: file questions already answered (a correction need not upload again).
+    """
+    checked = Checked()
+    visible = checked.visible
+    for question in questions:
+        kind = question.kind
+        if not kind.answered or not shown(question, checked.values, visible):
+            continue
+        visible.add(question.id)
+        try:
+            parsed = kind.parse(question, read(question.name), files(question.name))
+        except InvalidAnswer as error:
+            checked.errors[question.name] = str(error)
+            continue
+        if parsed is None:
+            if question.required and question.id not in kept_files:
+                checked.errors[question.name] = "Please answer this question."
+            continue
+        checked.values[question.id] = parsed
+    return checked
+
+
+def places_taken(option_ids: Sequence[int]) -> dict[int, int]:
+    """How many live applications hold each option (closed ones have freed theirs)."""
+    if not option_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(AnswerChoice.option_id, sa.func.count())
+        .join(Application, Application.id == AnswerChoice.application_id)
+        .where(AnswerChoice.option_id.in_(option_ids), Application.status.not_in(CLOSED))
+        .group_by(AnswerChoice.option_id)
+    )
+    return {option_id: count for option_id, count in rows}
+
+
+def limited_options(questions: Sequence[QuestionView]) -> dict[int, int]:
+    """The options with a limit of places, and their limits."""
+    return {
+        option.id: option.places
+        for question in questions
+        for option in question.options
+        if option.places is not None
+    }
+
+
+def full_options(questions: Sequence[QuestionView]) -> frozenset[int]:
+    """The options whose places are all taken (one query; none when no option is limited)."""
+    limits = limited_options(questions)
+    taken = places_taken(list(limits))
+    return frozenset(
+        option_id for option_id, limit in limits.items() if taken.get(option_id, 0) >= limit
+    )
+
+
+def save_answers(
+    application: Application,
+    questions: Sequence[QuestionView],
+    checked: Checked,
+    *,
+    language: str = "en",
+) -> list[Answer]:
+    """Store the answers of a checked form for an application, replacing earlier ones.
+
+    Call it with the activity's row lock held (the submission and the correction take it):
+    a limited option newly chosen is refused (OptionFull) once its places are taken.
+    """
+    if checked.errors:
+        raise InvalidAnswer(next(iter(checked.errors.values())), field=next(iter(checked.errors)))
+    previous = {
+        answer.question_id: answer
+        for answer in db.session.scalars(
+            sa.select(Answer).where(Answer.application_id == application.id)
+        )
+    }
+    held = {choice.option_id for answer in previous.values() for choice in answer.choices}
+    limits = limited_options(questions)
+    wanted = [
+        option_id
+        for parsed in checked.values.values()
+        for option_id in parsed.option_ids
+        if option_id in limits and option_id not in held
+    ]
+    taken = places_taken(wanted)
+    for question in questions:
+        parsed = checked.values.get(question.id)
+        for option_id in parsed.option_ids if parsed else ():
+            if option_id in wanted and taken.get(option_id, 0) >= limits[option_id]:
+                option = question.option(option_id)
+                raise OptionFull(
+                    f"{option.text(language) if option else 'This option'} is full: "
+                    "every place is taken. Please choose another.",
+                    field=question.name,
+                )
+    answers = []
+    for question in questions:
+        parsed = checked.values.get(question.id)
+        answer = previous.pop(question.id, None)
+        if parsed is None:
+            kept = question.type == "file" and question.id in checked.visible
+            if answer is not None and not kept:
+                db.session.delete(answer)
+            continue
+        if answer is None:
+            answer = Answer(application_id=application.id, question_id=question.id)
+            db.session.add(answer)
+        value = parsed.value
+        if parsed.upload is not None:
+            value = {**value, "path": _store_file(application, parsed)}
+        answer.label = question.text()  # staff read the wording in English
+        answer.shown = parsed.shown
+        answer.value = value
+        if sorted(c.option_id for c in answer.choices) != sorted(parsed.option_ids):
+            answer.choices = [
+                AnswerChoice(application_id=application.id, option_id=option_id)
+                for option_id in parsed.option_ids
+            ]
+        answers.append(answer)
+    db.session.flush()
+    return answers
+
+
+def correct_answers(
+    application: Application, questions: Sequence[QuestionView], checked: Checked
+) -> list[Answer]:
+    """Replace an application's answers (the applicant corrects them); takes the lock that
+    counting places needs, and refuses as save_answers does."""
+    lock_activity(application.activity_id)
+    return save_answers(application, questions, checked, language=application.language)
+
+
+def _store_file(application: Application, parsed: Parsed) -> str:
+    """Save an uploaded answer in the file store under a random key; returns the key."""
+    assert parsed.upload is not None
+    key = f"answers/{application.activity_id}/{secrets.token_hex(16)}.{parsed.value['kind']}"
+    parsed.upload.stream.seek(0)
+    files.store().save(key, parsed.upload.stream.read())
+    return key
