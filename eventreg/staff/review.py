@@ -126,7 +126,9 @@ def _download(key: str, *, mimetype: str, name: str) -> Response:
         content = files.store().read(key)
     except (files.MissingFile, ValueError):
         abort(404)
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
+    response = send_file(
+        io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

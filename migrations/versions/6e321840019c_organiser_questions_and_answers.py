@@ -7,7 +7,7 @@ deleted), options taken by an answer cannot be deleted either, and an applicatio
 go with it (CASCADE). The option/application index serves counting places and filtering.
 
 Revision ID: 6e321840019c
-Revises: 8b2e3d4c5f6a
+Revises: a7c3e1f20b15
 Create Date: 2026-12-01 19:04:56.150612
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6e321840019c'
-down_revision = '8b2e3d4c5f6a'
+down_revision = 'a7c3e1f20b15'
 branch_labels = None
 depends_on = None
 
