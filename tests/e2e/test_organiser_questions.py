@@ -108,6 +108,7 @@ def test_a_built_form_with_a_condition_and_a_two_place_option(
     office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(office, served.url, assistant.email)
     office.goto(served.url + f"/staff/activities/{activity.id}/applications")
+    office.locator("summary", has_text="Filters").click()  # the filters fold away until opened
     office.get_by_label("Answer to a question").select_option(label="Which site?: Site A")
     office.get_by_role("button", name="Show", exact=True).click()
     assert f"answer={site.id}%3A{site.options[0].id}" in office.url
