@@ -47,8 +47,9 @@ def create_app(
 
     auth.init_app(app)
 
-    from . import formatting
+    from . import formatting, i18n
 
+    i18n.init_app(app)
     formatting.init_app(app)
 
     from .public import bp as public_bp
