@@ -90,6 +90,7 @@ DEADLINES_INTERVAL_SECONDS = 300
 CONFIRM_REMINDER_DAYS = 3  # days before the confirm-by date
 PAYMENT_REMINDER_DAYS = 14  # days before the activity starts, while an amount is due
 EVALUATION_REMINDER_DAYS = 3  # days after an evaluation invitation left unanswered
+FOLLOW_UP_REMINDER_DAYS = 3  # days before the follow-up form's deadline, while unanswered
 
 # Staff sessions end after this long without a request, and in any case this long after
 # signing in (see eventreg/services/staff_sessions.py).

@@ -17,6 +17,7 @@ class ReminderKind(enum.StrEnum):
     PAYMENT_DUE = "payment_due"  # an amount due as the activity comes near
     FIRST_SESSION = "first_session"  # the first session is tomorrow
     EVALUATION = "evaluation"  # an evaluation invitation not answered yet
+    FOLLOW_UP = "follow_up"  # the follow-up form not answered as its deadline comes near
 
 
 class Reminder(Model):

@@ -34,7 +34,7 @@ from ..models import (
     ReminderKind,
 )
 from ..models.money import amount_due_sql
-from . import attendance, audit
+from . import attendance, audit, followup
 from .applicant import response_deadline
 from .correspondence import calendar_for, email_context, local_date
 from .decisions import offer_freed_places
@@ -161,6 +161,18 @@ def send_reminders(activity: Activity, *, now: datetime) -> int:
         .exists()
     )
     due.append((ReminderKind.EVALUATION, unanswered))
+    follow_up_by = activity.follow_up_by
+    if (
+        follow_up_by is not None
+        and today <= follow_up_by <= today + timedelta(days=config["FOLLOW_UP_REMINDER_DAYS"])
+        and followup.questions(activity)
+    ):
+        due.append(
+            (
+                ReminderKind.FOLLOW_UP,
+                sa.and_(Application.status.in_(PLACE_HOLDING), followup.unanswered()),
+            )
+        )
     sent = 0
     for kind, condition in due:
         already = (
@@ -190,10 +202,14 @@ def first_session_start(activity: Activity) -> datetime:
 
 def remind(application: Application, kind: ReminderKind, *, now: datetime) -> None:
     """Record and queue one reminder, in the applicant's language, and note it in the history."""
+    db.session.add(Reminder(application_id=application.id, kind=kind, sent_at=now))
+    audit.record(REMINDER_ACTION, application, actor="system", after={"kind": kind.value})
+    if kind is ReminderKind.FOLLOW_UP:
+        followup.queue_reminder(application)
+        return
     attachments: list[Attachment] = []
     if kind is ReminderKind.FIRST_SESSION:
         attachments.append(calendar_for(application.activity))
-    db.session.add(Reminder(application_id=application.id, kind=kind, sent_at=now))
     context = email_context(application)
     first = first_session_start(application.activity)
     queue_email(
@@ -209,7 +225,6 @@ def remind(application: Application, kind: ReminderKind, *, now: datetime) -> No
         evaluation_links=_evaluation_links(application) if kind is ReminderKind.EVALUATION else [],
         **context,
     )
-    audit.record(REMINDER_ACTION, application, actor="system", after={"kind": kind.value})
 
 
 def _evaluation_links(application: Application) -> list[str]:

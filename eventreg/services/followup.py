@@ -75,20 +75,25 @@ def set_deadline(activity: Activity, day: date | None, *, by: StaffUser) -> None
     )
 
 
-def not_answered(activity: Activity) -> list[Application]:
-    """The applications holding a place that have answered no follow-up question yet."""
+def unanswered() -> sa.ColumnElement[bool]:
+    """SQL: the application has answered no follow-up question yet."""
     answered = (
         sa.select(Answer.id)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.application_id == Application.id, Question.form == FORM)
     )
+    return ~sa.exists(answered)
+
+
+def not_answered(activity: Activity) -> list[Application]:
+    """The applications holding a place that have answered no follow-up question yet."""
     return list(
         db.session.scalars(
             sa.select(Application)
             .where(
                 Application.activity_id == activity.id,
                 Application.status.in_(PLACE_HOLDING),
-                ~sa.exists(answered),
+                unanswered(),
             )
             .order_by(Application.family_name, Application.given_names)
         )
@@ -105,16 +110,22 @@ def remind(activity: Activity, *, by: StaffUser, now: datetime) -> int:
         raise FollowUpClosed("The follow-up form's deadline has passed.")
     waiting = not_answered(activity)
     for application in waiting:
-        queue_email(
-            "follow_up_reminder",
-            to=application.email,
-            application=application,
-            local_follow_up_by=(
-                local_date(activity.follow_up_by, application.language)
-                if activity.follow_up_by
-                else ""
-            ),
-            **email_context(application),
-        )
+        queue_reminder(application)
     audit.record("follow_up_reminded", activity, by=by, after={"count": len(waiting)})
     return len(waiting)
+
+
+def queue_reminder(application: Application) -> None:
+    """Queue the email asking one applicant to answer the follow-up form (their private
+    link and the deadline, in their language). Staff send it from the back office; the
+    worker sends it once on its own as the deadline comes near (services/deadlines.py)."""
+    activity = application.activity
+    queue_email(
+        "follow_up_reminder",
+        to=application.email,
+        application=application,
+        local_follow_up_by=(
+            local_date(activity.follow_up_by, application.language) if activity.follow_up_by else ""
+        ),
+        **email_context(application),
+    )

@@ -4,13 +4,14 @@ reach the invitation letter; staff see who has not answered and remind them."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from eventreg import clock
 from eventreg.extensions import db
-from eventreg.models import ApplicationStatus, EmailOutbox, Role
+from eventreg.models import ApplicationStatus, EmailOutbox, Reminder, ReminderKind, Role
 from eventreg.models.questions import FormKind
 from eventreg.pdf.letters import acceptance_letter
 from eventreg.services import followup
@@ -81,3 +82,34 @@ def test_staff_see_who_has_not_answered_and_remind_them(sign_in_as, travel):
     reminders = db.session.query(EmailOutbox).filter_by(template="follow_up_reminder").all()
     assert [r.to_address for r in reminders] == [accepted.email]
     assert accepted.token in reminders[0].body_text
+
+
+def test_the_worker_reminds_once_as_the_deadline_comes_near_those_who_have_not_answered(
+    app, client, travel, make_application, monkeypatch
+):
+    activity, passport, arrival, accepted, waiting = travel
+    answered = make_application(activity, given_names="Cy", status=ApplicationStatus.CONFIRMED)
+    db.session.commit()
+    page = client.get(f"/my/{answered.token}/follow-up")
+    client.post(
+        f"/my/{answered.token}/follow-up",
+        data={"csrf_token": csrf_token_from(page.text), f"q{passport.id}": "PB7654321"},
+    )
+
+    def worker_once_on(day: date) -> list[str]:
+        moment = datetime.combine(day, time(9), activity.zone)
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        return [
+            mail.to_address
+            for mail in db.session.query(EmailOutbox).filter_by(template="follow_up_reminder")
+        ]
+
+    deadline = activity.follow_up_by
+    assert worker_once_on(deadline - timedelta(days=10)) == []
+    assert worker_once_on(deadline - timedelta(days=2)) == [accepted.email]
+    assert worker_once_on(deadline - timedelta(days=1)) == [accepted.email]  # not twice
+    kinds = db.session.query(Reminder.application_id, Reminder.kind).all()
+    assert kinds == [(accepted.id, ReminderKind.FOLLOW_UP)]
