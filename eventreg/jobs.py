@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.exceptions import HueyException
 
 from . import files
 from .extensions import db
@@ -143,7 +144,13 @@ def run_pending(*, limit: int = 5) -> int:
     huey = queue_for(current_app._get_current_object()).huey  # type: ignore[attr-defined]
     ran = 0
     while ran < limit:
-        task = huey.dequeue()
+        try:
+            task = huey.dequeue()
+        except HueyException as error:
+            # A message naming a task this release does not know (left by an older or newer
+            # one): it is already off the queue; say so and go on, never stop the worker.
+            log.warning("dropped a queue message: %s", error)
+            continue
         if task is None:
             break
         huey.execute(task)

@@ -109,3 +109,19 @@ def test_jobs_travel_through_redis_when_it_is_configured(tmp_path, db):
         queue.huey.flush()
         database.session.remove()
         database.engine.dispose()
+
+
+def test_a_queue_message_naming_an_unknown_task_is_logged_and_dropped(app, db, caplog):
+    # A message left by an older or newer release names a task this worker does not know.
+    queue = jobs.queue_for(app)
+    stranger = queue.huey.task(name="eventreg.retired_task")(lambda: None)
+    stranger()
+    queue.huey._registry.unregister(stranger.task_class)
+    record = jobs.submit("test.count", params={"upto": 1})
+    db.session.commit()
+    with caplog.at_level("WARNING", logger="eventreg.jobs"):
+        jobs.run_pending()
+    assert "eventreg.retired_task" in caplog.text
+    assert queue.huey.pending_count() == 0  # dropped, not left to crash the next pass
+    db.session.refresh(record)
+    assert record.status == JobStatus.DONE  # the worker went on with the real work

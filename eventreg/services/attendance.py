@@ -132,6 +132,17 @@ def percent(attended: int, sessions: int) -> Fraction:
     return Fraction(100 * attended, sessions) if sessions else Fraction(0)
 
 
+def earns_certificate(application: Application, share: Fraction) -> bool:
+    """Whether the applicant has earned a certificate: the one rule, used everywhere.
+
+    A staff decision (`certificate_eligible` True or False) wins; otherwise the attendance
+    share must reach the activity's threshold (80% passes, 79.9% does not).
+    """
+    if application.certificate_eligible is not None:
+        return application.certificate_eligible
+    return share >= application.activity.certificate_threshold
+
+
 @dataclass(frozen=True)
 class ParticipantAttendance:
     application: Application
@@ -148,14 +159,13 @@ def summary(activity: Activity) -> list[ParticipantAttendance]:
     rows = []
     for application in participants(activity):
         share = percent(counts.get(application.id, 0), sessions)
-        eligible = (
-            application.certificate_eligible
-            if application.certificate_eligible is not None
-            else share >= activity.certificate_threshold
-        )
         rows.append(
             ParticipantAttendance(
-                application, counts.get(application.id, 0), sessions, share, eligible
+                application,
+                counts.get(application.id, 0),
+                sessions,
+                share,
+                earns_certificate(application, share),
             )
         )
     return rows

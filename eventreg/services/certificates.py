@@ -34,16 +34,10 @@ class CertificateRevoked(DomainError):
     """A revoked certificate is not printed again."""
 
 
-# Attendance is counted in one place: the attendance service.
+# Attendance is counted, and eligibility decided, in one place: the attendance service.
 _session_count = attendance.session_count
 _attended_counts = attendance.attended_counts
 _percent = attendance.percent
-
-
-def _eligible(application: Application, percent: Fraction, threshold: int) -> bool:
-    if application.certificate_eligible is not None:
-        return application.certificate_eligible
-    return percent >= threshold
 
 
 ELIGIBILITY_ACTION = "application.eligibility_declared"
@@ -92,16 +86,10 @@ def attendance_percent(application: Application) -> Fraction:
 
 
 def is_eligible(application: Application) -> bool:
-    """Whether the applicant has earned a certificate.
-
-    A staff decision (`certificate_eligible` set to True or False) wins; otherwise the
-    attendance percentage must reach the activity's threshold (80% passes, 79.9% does not).
-    """
+    """Whether the applicant has earned a certificate (see `attendance.earns_certificate`)."""
     if application.certificate_eligible is not None:
         return application.certificate_eligible
-    return _eligible(
-        application, attendance_percent(application), application.activity.certificate_threshold
-    )
+    return attendance.earns_certificate(application, attendance_percent(application))
 
 
 def eligible_without_certificate(activity: Activity) -> list[Application]:
@@ -118,11 +106,12 @@ def eligible_without_certificate(activity: Activity) -> list[Application]:
     ).all()
     sessions = _session_count(activity.id)
     attended = _attended_counts(activity.id)
-    threshold = activity.certificate_threshold
     return [
         application
         for application in candidates
-        if _eligible(application, _percent(attended.get(application.id, 0), sessions), threshold)
+        if attendance.earns_certificate(
+            application, _percent(attended.get(application.id, 0), sessions)
+        )
     ]
 
 
