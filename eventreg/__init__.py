@@ -27,8 +27,9 @@ def create_app(
 
     settings.load(app, test_config)
 
-    from . import requestlog, security, textinput
+    from . import requestlog, security, textinput, urls
 
+    urls.init_app(app)
     requestlog.init_app(app)
     security.init_app(app)
     textinput.init_app(app)

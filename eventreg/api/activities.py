@@ -48,14 +48,14 @@ def _activity(activity_id: int) -> Activity:
     return activity
 
 
-@bp.get("/activities/<int(max=2147483647):activity_id>")
+@bp.get("/activities/<int:activity_id>")
 @bp.response(200, ActivityDetail)
 def get_activity(activity_id: int) -> Activity:
     """One activity with its modules, sessions and fee components."""
     return _activity(activity_id)
 
 
-@bp.get("/sessions/<int(max=2147483647):session_id>/attendance")
+@bp.get("/sessions/<int:session_id>/attendance")
 @bp.response(200, AttendanceList)
 def get_attendance(session_id: int) -> dict[str, Any]:
     """Who is marked present or absent at a session."""
@@ -72,7 +72,7 @@ def _marks(session: ActivitySession) -> dict[str, Any]:
     }
 
 
-@bp.get("/activities/<int(max=2147483647):activity_id>/certificates")
+@bp.get("/activities/<int:activity_id>/certificates")
 @bp.response(200, CertificateList)
 def list_certificates(activity_id: int) -> dict[str, Any]:
     """The activity's certificates that stand (revoked ones are left out)."""
@@ -112,9 +112,7 @@ def _certificate(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-@bp.put(
-    "/sessions/<int(max=2147483647):session_id>/attendance/<int(max=2147483647):application_id>"
-)
+@bp.put("/sessions/<int:session_id>/attendance/<int:application_id>")
 @bp.arguments(MarkIn)
 @bp.response(200, AttendanceList)
 def mark_attendance(body: dict[str, bool], session_id: int, application_id: int) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def filters_from(args: dict[str, Any]) -> review.Filters:
     )
 
 
-@bp.get("/activities/<int(max=2147483647):activity_id>/applications")
+@bp.get("/activities/<int:activity_id>/applications")
 @bp.arguments(ApplicationFilters, location="query", as_kwargs=True)
 @bp.response(200, ApplicationPage)
 def list_applications(activity_id: int, **args: Any) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def detail(application: Application) -> dict[str, Any]:
     return data
 
 
-@bp.get("/applications/<int(max=2147483647):application_id>")
+@bp.get("/applications/<int:application_id>")
 @bp.etag
 @bp.response(200, ApplicationDetail)
 def get_application(application_id: int) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def unchanged_since_read(application: Application) -> None:
     bp.check_etag(detail(application), ApplicationDetail)
 
 
-@bp.post("/applications/<int(max=2147483647):application_id>/decisions")
+@bp.post("/applications/<int:application_id>/decisions")
 @bp.etag
 @bp.arguments(DecisionIn)
 @bp.response(200, ApplicationDetail)
@@ -136,7 +136,7 @@ def decide(body: dict[str, Any], application_id: int) -> dict[str, Any]:
     return detail(application)
 
 
-@bp.post("/applications/<int(max=2147483647):application_id>/grants")
+@bp.post("/applications/<int:application_id>/grants")
 @bp.etag
 @bp.arguments(GrantIn)
 @bp.response(200, ApplicationDetail)
@@ -156,7 +156,7 @@ def grant(body: dict[str, Any], application_id: int) -> dict[str, Any]:
     return detail(application)
 
 
-@bp.post("/applications/<int(max=2147483647):application_id>/payments")
+@bp.post("/applications/<int:application_id>/payments")
 @bp.etag
 @bp.arguments(PaymentIn)
 @bp.response(200, ApplicationDetail)
