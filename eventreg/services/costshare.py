@@ -118,6 +118,21 @@ def budget(activity: Activity) -> Budget:
     )
 
 
+def granted_by_activity(activity_ids: list[int]) -> dict[int, int]:
+    """Per activity, the cost-share granted that counts against its budget (as `budget`
+    counts it: grants to applications that have not ended), in one statement."""
+    if not activity_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(FeeComponent.activity_id, sa.func.sum(CostShareGrant.amount))
+        .join(FeeComponent, FeeComponent.id == CostShareGrant.fee_component_id)
+        .join(Application, Application.id == CostShareGrant.application_id)
+        .where(FeeComponent.activity_id.in_(activity_ids), Application.status.not_in(CLOSED))
+        .group_by(FeeComponent.activity_id)
+    ).all()
+    return {activity_id: int(total or 0) for activity_id, total in rows}
+
+
 def grant_amount(component: FeeComponent, share: Share, value: int | None) -> int:
     """The amount a share of a component comes to, in minor units.
 

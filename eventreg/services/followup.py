@@ -100,6 +100,38 @@ def not_answered(activity: Activity) -> list[Application]:
     )
 
 
+def unanswered_by_activity(activity_ids: list[int]) -> dict[int, int]:
+    """Per activity that asks follow-up questions, how many applications holding a place
+    have answered none yet (as `not_answered` lists them), in one statement."""
+    if not activity_ids:
+        return {}
+    asks = (
+        sa.select(Question.activity_id)
+        .where(Question.activity_id.in_(activity_ids), Question.form == FORM)
+        .distinct()
+        .subquery()
+    )
+    answered = (
+        sa.select(Answer.id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.application_id == Application.id, Question.form == FORM)
+    )
+    rows = db.session.execute(
+        sa.select(asks.c.activity_id, sa.func.count(Application.id))
+        .select_from(asks)
+        .outerjoin(
+            Application,
+            sa.and_(
+                Application.activity_id == asks.c.activity_id,
+                Application.status.in_(PLACE_HOLDING),
+                ~sa.exists(answered),
+            ),
+        )
+        .group_by(asks.c.activity_id)
+    ).all()
+    return {activity_id: int(number) for activity_id, number in rows}
+
+
 def remind(activity: Activity, *, by: StaffUser, now: datetime) -> int:
     """Email everyone who has not answered yet a reminder with their link and the deadline;
     returns how many. Refuses when the form asks nothing or its deadline has passed."""

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import abort, render_template, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from .. import files
+from .. import clock, files
 from ..auth.access import staff
 from ..extensions import db
-from ..models import Activity, Job, StaffAssignment
+from ..models import Job
+from ..services import dashboard as board
 from . import bp
 
 
 @bp.get("/")
 @login_required
 def dashboard() -> str:
-    user = staff()
-    query = sa.select(Activity).order_by(Activity.starts_at.desc())
-    if not user.is_admin:
-        query = query.where(
-            Activity.id.in_(
-                sa.select(StaffAssignment.activity_id).where(
-                    StaffAssignment.staff_user_id == user.id
-                )
-            )
-        )
-    activities = list(db.session.scalars(query))
-    roles = {activity.id: sorted(user.roles_for(activity.id)) for activity in activities}
-    return render_template("staff/dashboard.html", activities=activities, roles=roles)
+    return render_template("staff/dashboard.html", board=board.dashboard(staff(), now=clock.now()))
 
 
 def _visible_job(job_id: int) -> Job:
