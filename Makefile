@@ -9,7 +9,8 @@ FLASK  := $(BIN)/flask --app eventreg
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test install system-packages browser migrate demo lint bench clean screenshots
+.PHONY: run serve test install system-packages browser migrate demo lint bench clean screenshots \
+	translations translations-update
 
 LOG    := $(VENV)/make.log
 # $(call quietly,what,command): one line of progress; the command's output only if it fails.
@@ -30,6 +31,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Languages: each translations/LANG/LC_MESSAGES/messages.po compiled to its .mo (git-ignored),
+# which `make run`, `make serve` and `make test` do. `make translations-update` extracts the
+# marked strings into translations/messages.pot and merges them into every catalog.
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+translations: $(MO_FILES)
+translations/%.mo: translations/%.po | $(VENV)/.installed-run
+	@$(BIN)/pybabel -q compile -i $< -o $@
+translations-update: | $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --sort-output \
+	    --add-location=file --no-wrap --project eventreg -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+
 # WeasyPrint's libraries and fonts (installed with apt when run as root; otherwise listed).
 system-packages:
 	@bash .ci/system-packages
@@ -48,7 +62,7 @@ demo: migrate
 # are told the address served, which links in emails follow unless EVENTREG_BASE_URL is set.
 # The worker's log goes to instance/worker.log. A few lines of progress, then the address
 # and logins.
-run: system-packages $(VENV)/.installed-run
+run: system-packages $(VENV)/.installed-run translations
 	@$(call quietly,migrating the database,$(FLASK) db upgrade)
 	@$(call quietly,loading the demo,$(FLASK) demo)
 	@cp $(LOG) $(VENV)/demo.out
@@ -67,14 +81,14 @@ run: system-packages $(VENV)/.installed-run
 
 # The production set-up on this machine: gunicorn with deploy/gunicorn.conf.py and one
 # worker (README, "Deploying"). Stops both with Ctrl-C.
-serve: system-packages $(VENV)/.installed-run
+serve: system-packages $(VENV)/.installed-run translations
 	@$(call quietly,migrating the database,$(FLASK) db upgrade)
 	@echo "eventreg (gunicorn, deploy/gunicorn.conf.py) is serving http://$(HOST):$(PORT)  (Ctrl-C stops it and the worker)"
 	@$(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	EVENTREG_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py 'eventreg:create_app()'
 
-test: system-packages browser install
+test: system-packages browser install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -16,6 +16,11 @@ BASE_URL: str | None = None
 # Organiser shown in page headers, emails and PDFs.
 ORGANISER_NAME = "International Training Centre"
 
+# The languages applicants read (a catalog under translations/ each; English is the source)
+# and the one for a visitor whose browser asks for none of them.
+LANGUAGES = ["en", "fr", "es"]
+DEFAULT_LANGUAGE = "en"
+
 # Mail: with no MAIL_SERVER the worker writes .eml files to instance/outbox/.
 MAIL_SERVER: str | None = None
 MAIL_PORT = 25

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .models.base import utcnow
 
@@ -53,14 +55,17 @@ def time_left(deadline: datetime, now: datetime | None = None) -> str:
     remaining = deadline - (now or utcnow())
     seconds = int(remaining.total_seconds())
     if seconds < 0:
-        return "closed"
+        return _("closed")
     if seconds >= 2 * 86400:
-        return f"{seconds // 86400} days left"
+        days = seconds // 86400
+        return ngettext("%(num)d day left", "%(num)d days left", days)
     if seconds >= 2 * 3600:
-        return f"{seconds // 3600} hours left"
+        hours = seconds // 3600
+        return ngettext("%(num)d hour left", "%(num)d hours left", hours)
     if seconds >= 120:
-        return f"{seconds // 60} minutes left"
-    return "less than two minutes left"
+        minutes = seconds // 60
+        return ngettext("%(num)d minute left", "%(num)d minutes left", minutes)
+    return _("less than two minutes left")
 
 
 def language_name(code: str) -> str:

@@ -16,8 +16,14 @@ from flask.testing import FlaskClient
 from eventreg import create_app
 from eventreg.extensions import db as _db
 
+from .catalogs import compile_catalogs
 from .factories import Factories
 from .mailsink import MailSink
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A fresh clone has only the .po files (make test compiles them too).
+    compile_catalogs()
 
 
 def test_database_url(tmp_root: Path) -> str:

@@ -11,6 +11,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from .. import i18n
 from ..extensions import db
 from ..models import EvaluationQuestion, Module, QuestionKind
 from ..services import evaluations
@@ -52,6 +53,7 @@ def evaluate(token: str) -> str | Response | tuple[str, int]:
         invitation = evaluations.open_invitation(token)
     except DomainError as closed:
         return render_template("public/evaluate_closed.html", message=str(closed)), 410
+    i18n.use_application_language(invitation.application.language)
     activity = invitation.application.activity
     questions = evaluations.questions_for(activity)
     form = evaluation_form(questions)

@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
@@ -101,18 +102,20 @@ class Prepared:
 
 
 class FormPages:
-    """The prepared form pages of one app, by activity id; safe to share between threads."""
+    """The prepared form pages of one app, by activity and language; shared between threads."""
 
     def __init__(self) -> None:
-        self._prepared: dict[int, Prepared] = {}
+        self._prepared: dict[tuple[int, str], Prepared] = {}
         self._lock = Lock()
         # Markers no activity text can contain by chance: chosen anew in every process.
         self._marker = f"eventreg{secrets.token_hex(12)}"
 
     def prepared(self, call: Call, render: Callable[[Activity, CallFacts], str]) -> Prepared:
         """The activity's prepared page, made now if it is missing or out of date."""
+        # One page per language too: the form's labels and messages are in the reader's.
+        key = (call.id, str(get_locale()))
         with self._lock:
-            prepared = self._prepared.get(call.id)
+            prepared = self._prepared.get(key)
         if prepared is not None and prepared.facts.updated_at == call.updated_at:
             return prepared
         activity = db.session.get_one(Activity, call.id)
@@ -130,7 +133,7 @@ class FormPages:
         with self._lock:
             if len(self._prepared) >= KEEP:
                 self._prepared.clear()
-            self._prepared[call.id] = prepared
+            self._prepared[key] = prepared
         return prepared
 
     def hole(self, name: str) -> str:

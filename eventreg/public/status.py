@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from .. import clock
+from .. import clock, i18n
 from ..models import Application
 from ..saving import saved
 from ..services import (
@@ -62,6 +62,7 @@ def application_or_404(token: str) -> Application:
     application = links.find_by_token(token)
     if application is None:
         abort(404)
+    i18n.use_application_language(application.language)
     return application
 
 
