@@ -101,3 +101,6 @@ FOLLOW_UP_REMINDER_DAYS = 3  # days before the follow-up form's deadline, while 
 # signing in (see eventreg/services/staff_sessions.py).
 STAFF_SESSION_IDLE_MINUTES = 120
 STAFF_SESSION_MAX_HOURS = 12
+# The organisation's rule that admins sign in with a one-time code too: an admin without
+# two-factor sign-in is sent to set it up before any other back-office page.
+STAFF_ADMINS_NEED_TWO_FACTOR = False

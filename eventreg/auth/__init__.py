@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, current_app, session
+from flask import Blueprint, Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from ..extensions import db, login_manager
 from ..models import StaffUser
@@ -41,6 +44,25 @@ def load_staff_user(user_id: str) -> StaffUser | None:
     return user if user.active else None
 
 
+# Pages an admin without two-factor sign-in may still open when the organisation requires it.
+SETUP_ENDPOINTS = frozenset(
+    {"staff.two_factor_setup", "staff.two_factor_confirm", "staff.account", "auth.sign_out"}
+)
+
+
+def admins_set_up_two_factor() -> Response | None:
+    """Send an admin without two-factor sign-in to set it up, when the organisation says so."""
+    if not current_app.config.get("STAFF_ADMINS_NEED_TWO_FACTOR"):
+        return None
+    if request.blueprint not in ("staff", "trainer") or request.endpoint in SETUP_ENDPOINTS:
+        return None
+    user = current_user
+    if not user.is_authenticated or not user.is_admin or user.two_factor:
+        return None
+    flash(_("The organisation requires admins to sign in with a code: set it up first."), "info")
+    return redirect(url_for("staff.two_factor_setup"))
+
+
 def init_app(app: Flask) -> None:
     """Register the sign-in pages and tell Flask-Login where they are."""
     from . import views  # noqa: F401  (registers the routes)
@@ -50,3 +72,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     app.register_blueprint(bp)
+    app.before_request(admins_set_up_two_factor)

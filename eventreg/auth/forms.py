@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 MIN_PASSWORD = 10
@@ -34,6 +35,17 @@ class NewPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
     )
     submit = SubmitField("Set the password")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        lazy_gettext("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=lazy_gettext(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+    )
+    submit = SubmitField(lazy_gettext("Continue"))
 
 
 class ActionForm(FlaskForm):

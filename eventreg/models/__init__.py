@@ -44,7 +44,15 @@ from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
 from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
-from .staff import Role, SignInFailure, StaffAssignment, StaffSession, StaffUser
+from .staff import (
+    RecoveryCode,
+    Role,
+    SignInFailure,
+    StaffAssignment,
+    StaffInvitation,
+    StaffSession,
+    StaffUser,
+)
 from .webhooks import (
     DeliveryStatus,
     WebhookDelivery,
@@ -104,6 +112,8 @@ __all__ = [
     "StaffAssignment",
     "StaffSession",
     "StaffUser",
+    "StaffInvitation",
+    "RecoveryCode",
     "StoredFile",
     "Title",
     "WebhookDelivery",

@@ -41,6 +41,10 @@ class StaffUser(UserMixin, Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in: the TOTP secret once confirmed (None: off), and the last time step
+    # whose code was accepted, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     assignments: Mapped[list[StaffAssignment]] = relationship(
         back_populates="staff_user", cascade="all, delete-orphan"
@@ -49,8 +53,17 @@ class StaffUser(UserMixin, Model):
         back_populates="staff_user", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="staff_user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
     def __repr__(self) -> str:
         return f"<StaffUser {self.email}>"
+
+    @property
+    def two_factor(self) -> bool:
+        """Whether signing in asks for a one-time code after the password."""
+        return self.totp_secret is not None
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -127,3 +140,41 @@ class StaffSession(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff_user: Mapped[StaffUser] = relationship(back_populates="sessions")
+
+
+class StaffInvitation(Model):
+    """A single-use, expiring link that lets an invited person set their first password.
+
+    Only a hash of the link's token is kept; `used_at` is set when it is used.
+    """
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff_user: Mapped[StaffUser] = relationship(foreign_keys=[staff_user_id])
+
+
+class RecoveryCode(Model):
+    """One single-use recovery code for two-factor sign-in, kept as a hash."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff_user: Mapped[StaffUser] = relationship(back_populates="recovery_codes")

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from . import (  # noqa: E402,F401  (registers the routes)
+    account,
     activities,
     apitokens,
     decisions,
@@ -17,8 +18,10 @@ from . import (  # noqa: E402,F401  (registers the routes)
     messages,
     money,
     outbox,
+    people,
     questions,
     review,
+    team,
     views,
     webhooks,
 )

@@ -89,6 +89,28 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.api_tokens": EVERYONE_SIGNED_IN,
     "staff.api_token_create": EVERYONE_SIGNED_IN,
     "staff.api_token_revoke": OWN_TOKENS,
+    # Staff accounts (admins) and each one's own account
+    "staff.people": ADMINS,
+    "staff.people_invite": ADMINS,
+    "staff.person": ADMINS,
+    "staff.person_rename": ADMINS,
+    "staff.person_active": ADMINS,
+    "staff.person_admin": ADMINS,
+    "staff.person_reinvite": ADMINS,
+    "staff.person_two_factor_reset": ADMINS,
+    "staff.account": EVERYONE_SIGNED_IN,
+    "staff.account_name": EVERYONE_SIGNED_IN,
+    "staff.account_password": EVERYONE_SIGNED_IN,
+    # Everyone may; it signs them out, so it ends on the sign-in page (walked last).
+    "staff.account_sign_out_everywhere": {who: SIGN_IN for who in VISITORS},
+    "staff.two_factor_setup": EVERYONE_SIGNED_IN,
+    "staff.two_factor_confirm": EVERYONE_SIGNED_IN,
+    "staff.two_factor_off": EVERYONE_SIGNED_IN,
+    "staff.two_factor_codes": EVERYONE_SIGNED_IN,
+    # The activity's team: its managers (not another activity's) and admins
+    "staff.team": MANAGERS,
+    "staff.team_add": MANAGERS,
+    "staff.team_remove": MANAGERS,
     # Managing the activity (a manager of any activity may start a new one)
     "staff.activity_new": only(MANAGER, ADMIN),
     "staff.activity": IN_THE_ROOM,
@@ -157,6 +179,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.activity_attendance": IN_THE_ROOM,
 }
 
+# Routes that end the visitor's own session: walked after every other one.
+LAST = {"staff.account_sign_out_everywhere"}
+
 # Form values some POSTs need to reach their role check's consequences at all.
 POST_DATA: dict[str, dict[str, str]] = {
     "trainer.mark": {"present": "1"},  # plus the application, filled in below
@@ -171,7 +196,15 @@ def walked_rules(app: Flask) -> list[tuple[Rule, str]]:
         if rule.endpoint.startswith(("staff.", "trainer."))
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
     ]
-    return sorted(found, key=lambda item: (item[1] != "GET", item[0].endpoint, item[0].rule))
+    return sorted(
+        found,
+        key=lambda item: (
+            item[0].endpoint in LAST,
+            item[1] != "GET",
+            item[0].endpoint,
+            item[0].rule,
+        ),
+    )
 
 
 def test_every_route_is_in_the_table(app):
@@ -220,6 +253,8 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
         body_text="Hello",
     )
     owner = factories.staff()
+    colleague = factories.staff(Role.TRAINER, activity)
+    (assignment,) = colleague.assignments
     files.store().save("jobs/matrix/result.txt", b"a job's result")
     job = Job(
         kind="bulk_message",
@@ -271,6 +306,8 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
             "form_kind": "application",
             "question_id": question.id,
             "answer_id": answer.id,
+            "staff_id": owner.id,
+            "assignment_id": assignment.id,
         },
         "overrides": {
             "staff.activity_part_delete": {"part_id": spare.id},
