@@ -6,7 +6,7 @@ users, the TOTP secret and the last accepted time step (so a code cannot be repl
 Reviewed by hand: new tables and two nullable columns; batch mode for SQLite.
 
 Revision ID: f2a6c0d41b93
-Revises: 4ac69ed2ba8d
+Revises: b13f0110e001
 Create Date: 2026-12-01 22:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2a6c0d41b93'
-down_revision = '4ac69ed2ba8d'
+down_revision = 'b13f0110e001'
 branch_labels = None
 depends_on = None
 
