@@ -1,13 +1,14 @@
 """Certificates of participation: one, or a whole activity's as one PDF or a ZIP of files.
 
-A batch is laid out as one WeasyPrint document and the ZIP's files are cut from its PDF, so
-fonts and fixed costs are paid once, not per file. A big batch is laid out in chunks by
-worker processes (pool.py), one per CPU: the merged PDF joins their PDFs, the ZIP takes the
-files each worker cut from its chunk.
+A batch is laid out as one WeasyPrint document and each of the ZIP's files is written from
+its pages, so layout is paid once, not per file, and every file stays tagged (PDF/UA). A big
+batch is laid out in chunks by worker processes (pool.py), one per CPU: the merged PDF joins
+their PDFs, the ZIP takes the files each worker wrote from its chunk.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import unicodedata
@@ -204,10 +205,9 @@ class _Chunk:
 def _lay_out_chunk(chunk: _Chunk) -> list[bytes]:
     """In a worker process: the chunk as one PDF, or as one PDF per certificate."""
     document = layout(chunk.html, logo=chunk.logo, static=chunk.static)
-    pdf = write(document)
     if chunk.titles is None:
-        return [pdf]
-    return list(_split_pdf(pdf, _pages_by_certificate(document, chunk.codes), chunk.titles))
+        return [write(document)]
+    return list(_one_per_certificate(document, chunk.codes, chunk.titles))
 
 
 def _in_workers(
@@ -282,45 +282,20 @@ def _pages_by_certificate(document: Document, codes: Sequence[str]) -> list[list
     return pages
 
 
-# Resource names a content stream uses: images and forms (`/Name Do`), fonts (`/Name 12 Tf`).
-_USED_RESOURCE = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+(?:Do|-?[\d.]+\s+Tf)\b")
-
-
-def _split_pdf(
-    pdf: bytes, groups: Sequence[Sequence[int]], titles: Sequence[str]
+def _one_per_certificate(
+    document: Document, codes: Sequence[str], titles: Sequence[str]
 ) -> Iterator[bytes]:
-    """One PDF per group of pages of `pdf`, each with only the images and fonts it uses.
+    """One tagged PDF per certificate, each written from its pages of the laid-out batch.
 
-    WeasyPrint gives all pages one shared resource dictionary (every QR image, every
-    font); copied as is, each file would carry all 500 images.
+    The layout is shared; each file is written on its own (a copy of the document holding
+    its pages), so it keeps its structure tags, /Lang and its own title, and carries only
+    the fonts and images its pages use. Cutting the batch's PDF with pypdf dropped the tags.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject
-
-    reader = PdfReader(io.BytesIO(pdf))
-    for numbers, title in zip(groups, titles, strict=True):
-        writer = PdfWriter()
-        for number in numbers:
-            page = reader.pages[number]
-            contents = page.get_contents()
-            stream = contents.get_data() if contents is not None else b""
-            used = {b"/" + name for name in _USED_RESOURCE.findall(stream)}
-            shared = page["/Resources"].get_object()
-            assert isinstance(shared, DictionaryObject)
-            resources = DictionaryObject()
-            for key, value in shared.items():
-                value = value.get_object()
-                if key in ("/XObject", "/Font") and isinstance(value, DictionaryObject):
-                    value = DictionaryObject(
-                        {name: ref for name, ref in value.items() if name.encode() in used}
-                    )
-                resources[NameObject(key)] = value
-            page[NameObject("/Resources")] = resources
-            writer.add_page(page)
-        writer.add_metadata({"/Title": title, "/Producer": "eventreg (WeasyPrint, pypdf)"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        yield buffer.getvalue()
+    for numbers, title in zip(_pages_by_certificate(document, codes), titles, strict=True):
+        part = document.copy([document.pages[number] for number in numbers])
+        part.metadata = copy.copy(document.metadata)
+        part.metadata.title = title
+        yield write(part)
 
 
 def zip_name(activity: Activity, certificate: Certificate) -> str:
@@ -335,8 +310,8 @@ def zip_name(activity: Activity, certificate: Certificate) -> str:
 def certificates_zip(activity: Activity, *, progress: Progress | None = None) -> bytes:
     """A ZIP holding one PDF per standing certificate of the activity (NoCertificates if none).
 
-    The certificates are laid out and written as one document (or a few, in worker
-    processes); each file is then cut from it with pypdf. Raises pool.LayoutFailed if a
+    The certificates are laid out as one document (or a few, in worker processes); each
+    file is then written from its pages. Raises pool.LayoutFailed if a
     worker process fails.
     `progress(done, total)` counts one step per certificate laid out and one per file
     written, so total is twice the number of certificates.
@@ -371,13 +346,12 @@ def certificates_zip(activity: Activity, *, progress: Progress | None = None) ->
 def _files_here(
     activity: Activity, certificates: Sequence[Certificate], progress: Progress | None
 ) -> Iterator[bytes]:
-    """One PDF per certificate, laid out in this process as one document and cut."""
+    """One PDF per certificate, laid out in this process as one document."""
     document = _certificate_document(
         activity,
         certificates,
         title=_batch_title(activity),
         on_page=_progress_from_layout(progress, 2 * len(certificates)),
     )
-    groups = _pages_by_certificate(document, [c.code for c in certificates])
-    titles = [_file_title(c) for c in certificates]
-    return _split_pdf(write(document), groups, titles)
+    codes = [c.code for c in certificates]
+    return _one_per_certificate(document, codes, [_file_title(c) for c in certificates])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from pypdf import PdfReader
 
 from eventreg import jobs
 from eventreg.models import Certificate, Role
-from eventreg.services import certificates
+from eventreg.pdf import certificates_zip
+from eventreg.services import attendance, certificates
 
 from ..conftest import csrf_token_from
 from ..trainer.test_certificates_flow import finished_course  # noqa: F401 (a fixture)
@@ -87,3 +89,21 @@ def test_an_emailed_certificate_is_tagged_and_no_larger_than_the_download(
     certificate = db.session.query(Certificate).one()
     downloaded = assistant.get(f"/staff/certificates/{certificate.id}.pdf").data
     assert len(emailed) <= len(downloaded) * 1.05
+
+
+def test_each_certificate_in_the_zip_is_tagged_with_its_own_title(db, course, make_application):
+    activity, amina = course
+    carmen = make_application(
+        activity, given_names="Carmen", family_name="Quispe", status=amina.status
+    )
+    for session in activity.sessions:
+        attendance.mark(carmen, session, present=True, by=None)
+    certificates.issue_certificates(activity, by=None)
+    db.session.commit()
+    archive = zipfile.ZipFile(io.BytesIO(certificates_zip(activity)))
+    found = {name: accessibility_of(archive.read(name)) for name in archive.namelist()}
+    assert len(found) == 2  # Amina and Carmen
+    for name, facts in found.items():
+        assert facts["tagged"] and facts["lang"] == "en" and facts["pages"] == 1, name
+        assert str(facts["title"]).startswith("Certificate "), name
+    assert len({facts["title"] for facts in found.values()}) == len(found)

@@ -92,6 +92,9 @@ def test_the_zip_has_the_same_files_in_the_same_order(
         text = reader.pages[0].extract_text()
         assert certificate.application.full_name in text and certificate.code in text
         assert reader.metadata.title == f"Certificate {certificate.application.full_name}"
+        # Each file is tagged for screen readers (PDF/UA), as the one downloaded alone is.
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
         # Its own QR code and the logo, which the worker's fetcher was allowed to read.
         assert len(reader.pages[0]["/Resources"]["/XObject"]) == 2
     done = [d for d, _ in progress]
