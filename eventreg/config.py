@@ -21,6 +21,11 @@ ORGANISER_NAME = "International Training Centre"
 LANGUAGES = ["en", "fr", "es"]
 DEFAULT_LANGUAGE = "en"
 
+# Retention: days after an activity ends before the retention job erases applicants who
+# did not take part, and participants; an activity may set its own.
+RETENTION_OTHERS_DAYS = 365
+RETENTION_PARTICIPANTS_DAYS = 5 * 365
+
 # Mail: with no MAIL_SERVER the worker writes .eml files to instance/outbox/.
 MAIL_SERVER: str | None = None
 MAIL_PORT = 25

@@ -58,6 +58,9 @@ class DemoReport:
     logins: list[tuple[str, str, str]]
 
 
+DEMO_KEEP_DAYS = 100 * 365
+
+
 def at(zone: str, day: date, hhmm: str) -> datetime:
     """A local wall-clock time on a day, as an aware UTC datetime."""
     hours, minutes = (int(part) for part in hhmm.split(":"))
@@ -91,6 +94,8 @@ def load_demo(instance_path: str, *, now: datetime) -> DemoReport:
             report.skipped.append(reference)
             continue
         activity = build()
+        # The demo's past editions stay to be looked at: retention would erase them.
+        activity.keep_others_days = activity.keep_participants_days = DEMO_KEEP_DAYS
         db.session.add(activity)
         db.session.flush()
         _assign_staff(activity, staff)

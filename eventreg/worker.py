@@ -285,6 +285,20 @@ def run_deadlines() -> tuple[int, int]:
     return lapsed, reminded
 
 
+def run_retention() -> tuple[int, int]:
+    """Erase the personal data whose retention has run out (services/retention.py); return
+    (applications erased, answers erased). Safe to run in several workers at once."""
+    from . import clock
+    from .services import retention
+
+    try:
+        return retention.run_retention(clock.now())
+    except Exception:
+        db.session.rollback()
+        log.exception("the retention run failed; the next run tries again")
+        return 0, 0
+
+
 def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> DeliveryReport:
     """Deliver mail, run jobs and, every DEADLINES_INTERVAL_SECONDS, lapse overdue offers
     and send reminders, until stopped; with once, until nothing is due, then return."""
@@ -299,6 +313,7 @@ def run(*, once: bool, interval: float, batch: int, jobs: bool = True) -> Delive
     while not stop.event.is_set():
         if jobs and monotonic() >= next_deadlines:
             run_deadlines()
+            run_retention()
             next_deadlines = monotonic() + float(current_app.config["DEADLINES_INTERVAL_SECONDS"])
         report = deliver_due(limit=batch)
         for name in ("claimed", "sent", "retrying", "failed", "released"):

@@ -41,6 +41,7 @@ from .files import StoredFile
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
+from .privacy import PrivacyNotice
 from .questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
 from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
@@ -99,6 +100,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentSource",
+    "PrivacyNotice",
     "Proficiency",
     "Question",
     "QuestionKind",

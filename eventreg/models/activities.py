@@ -155,6 +155,10 @@ class Activity(Model):
     builtin_off: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # The last day accepted applicants answer the follow-up form (travel, passport, diet).
     follow_up_by: Mapped[date | None] = mapped_column(sa.Date)
+    # Days after the end to keep applicants who did not take part / participants before
+    # the retention job erases them; None: the organisation's RETENTION_* defaults.
+    keep_others_days: Mapped[int | None] = mapped_column()
+    keep_participants_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -198,6 +198,13 @@ class Application(Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Staff may decide eligibility for a certificate by hand; None means "from attendance".
     certificate_eligible: Mapped[bool | None] = mapped_column()
+    # Personal data (eventreg/personal_data.py): the privacy notice version accepted with
+    # consent_at, an erasure asked for / refused (the reason) / done, a hold on retention.
+    privacy_version: Mapped[int | None] = mapped_column()
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erasure_refusal: Mapped[str] = mapped_column(sa.Text, default="")
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    retention_hold: Mapped[str] = mapped_column(sa.Text, default="")
 
     activity: Mapped[Activity] = relationship()
     grants: Mapped[list[CostShareGrant]] = relationship(

@@ -29,7 +29,7 @@ from ..models import (
     StaffUser,
 )
 from ..models.base import plain
-from . import audit, lifecycle, links
+from . import audit, lifecycle, links, privacy
 from .catalogue import VISIBLE
 from .correspondence import calendar_for, email_context, local_moment
 from .errors import DomainError
@@ -199,6 +199,7 @@ def submit_application(
         submission_key=submission_key,
         status=Status.SUBMITTED,
         consent_at=now,
+        privacy_version=privacy.current_version(),
         submitted_at=now,
         status_changed_at=now,
         # A new application has neither; saying so spares two queries for the amount due.
