@@ -49,9 +49,11 @@ def create_app(
     auth.init_app(app)
 
     from . import formatting, i18n
+    from .services import organisation
 
     i18n.init_app(app)
     formatting.init_app(app)
+    organisation.init_app(app)
 
     from .public import bp as public_bp
 

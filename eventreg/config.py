@@ -15,6 +15,11 @@ BASE_URL: str | None = None
 
 # Organiser shown in page headers, emails and PDFs.
 ORGANISER_NAME = "International Training Centre"
+# First-run defaults of the organisation's settings; what an admin saves in the back office
+# (Organisation settings) wins over them.
+DEFAULT_TIMEZONE = "Europe/Rome"
+DEFAULT_CURRENCY = "EUR"
+DEFAULT_LANGUAGE = "en"
 
 # The languages applicants read (a catalog under translations/ each; English is the source)
 # and the one for a visitor whose browser asks for none of them.

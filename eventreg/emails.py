@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from .extensions import db
 from .formatting import date_range, money
 from .models import Activity, Application, EmailOutbox, OutboxAttachment, utcnow
+from .services.organisation import organisation
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,13 @@ def queue_email(
         activity = activity or application.activity
         language = language or application.language
         to_name = to_name or application.full_name
+    settings = organisation()
     values: dict[str, Any] = {
         "activity": activity,
         "application": application,
         "base_url": current_app.config["BASE_URL"].rstrip("/"),
-        "organiser": (activity.organiser_name if activity else "")
-        or current_app.config["ORGANISER_NAME"],
+        "organiser": (activity.organiser_name if activity else "") or settings.name,
+        "email_footer": settings.email_footer,
         **context,
     }
     if contacts is None:

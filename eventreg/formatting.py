@@ -32,6 +32,17 @@ def date_range(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} \u2013 {end.day} {end:%B %Y}"
 
 
+def hours_and_minutes(minutes: int) -> str:
+    """'31 hours', '31 hours 15 minutes' or '45 minutes': a length as a reader says it."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if rest or not hours:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
+    return " ".join(parts)
+
+
 def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 

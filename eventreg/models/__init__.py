@@ -40,6 +40,7 @@ from .base import utcnow
 from .files import StoredFile
 from .jobs import Job, JobStatus
 from .money import CostShareGrant, Payment, PaymentMethod
+from .organisation import OrganisationSettings
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .privacy import PrivacyNotice
 from .questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
@@ -95,6 +96,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Module",
+    "OrganisationSettings",
     "OutboxAttachment",
     "OutboxStatus",
     "Payment",

@@ -236,6 +236,11 @@ class Activity(Model):
         )
         return round(seconds / 3600, 1)
 
+    @property
+    def total_minutes(self) -> int:
+        """The sessions' length in whole minutes, for "31 hours 15 minutes"."""
+        return round(sum((s.ends_at - s.starts_at) / timedelta(minutes=1) for s in self.sessions))
+
 
 class Module(Model):
     """A numbered part of the programme that sessions belong to."""

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 
 import segno
 from flask import current_app
+from flask_babel import ngettext
 
+from ..formatting import date_range, hours_and_minutes
 from ..models import Activity, Certificate
 from ..services.certificates import ensure_printable, issued_certificates
 from ..services.errors import DomainError
@@ -84,13 +86,24 @@ def name_size(name: str) -> str:
 
 
 def duration(activity: Activity) -> str:
-    """'5 days, 30.5 hours' or '1.5 hours': how long the activity ran."""
-    hours = activity.total_hours
-    hours_text = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    """'5 days, 30 hours 30 minutes' or '1 hour 30 minutes': how long the activity ran,
+    as a reader says it (never '30.5 hours')."""
+    minutes = activity.total_minutes
+    hours_text = hours_and_minutes(minutes)
     if activity.duration_days <= 1:
         return hours_text
-    days = f"{activity.duration_days} days"
-    return f"{days}, {hours_text}" if hours else days
+    days = ngettext("%(num)d day", "%(num)d days", activity.duration_days)
+    return f"{days}, {hours_text}" if minutes else days
+
+
+def signatories(activity: Activity, branding: Branding) -> list[dict[str, str]]:
+    """Who signs: the activity's own signatories, else the organisation's signatory."""
+    own = [s for s in activity.certificate_signatories if s.get("name")]
+    if own:
+        return own
+    if branding.signatory_name:
+        return [{"name": branding.signatory_name, "title": branding.signatory_title}]
+    return []
 
 
 def _certificate_html(
@@ -105,6 +118,7 @@ def _certificate_html(
             size=name_size(certificate.application.full_name),
             url=verification_url(certificate.code),
             qr=qr_data_uri(verification_url(certificate.code)),
+            issued_on=date_range(*[certificate.issued_at.astimezone(activity.zone).date()] * 2),
         )
         for certificate in certificates
     ]
@@ -115,7 +129,7 @@ def _certificate_html(
         activity=activity,
         entries=entries,
         duration=duration(activity),
-        signatories=[s for s in activity.certificate_signatories if s.get("name")],
+        signatories=signatories(activity, branding),
         document_title=title,
         verify_at=verification_url("").rstrip("/"),
     )

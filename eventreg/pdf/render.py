@@ -42,10 +42,19 @@ class Branding:
     organiser: str
     paper: str  # "A4" or "Letter"
     logo: Path | None = None  # an existing file inside the instance folder
+    # The organisation's settings (services/organisation.py): pictures as data: URIs, so
+    # that worker processes and the fetcher need no file of ours.
+    organisation_logo: str | None = None
+    letterhead: str = ""
+    postal_address: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signature: str | None = None
 
     @property
     def logo_url(self) -> str | None:
-        return self.logo.as_uri() if self.logo else None
+        """The activity's own logo, else the organisation's, else None."""
+        return self.logo.as_uri() if self.logo else self.organisation_logo
 
     def page_size(self, *, landscape: bool = False) -> str:
         """The CSS `size` of a page on this paper, e.g. 'A4 landscape'."""
@@ -54,12 +63,21 @@ class Branding:
 
 
 def branding_for(activity: Activity) -> Branding:
-    """The activity's organiser (or the site's), logo and paper; a missing logo is left out."""
-    organiser = activity.organiser_name.strip() or str(current_app.config["ORGANISER_NAME"])
+    """The activity's organiser (or the organisation's), logo and paper, and the
+    organisation's letterhead and signatory; a missing logo is left out."""
+    from ..services.organisation import organisation
+
+    settings = organisation()
     return Branding(
-        organiser=organiser,
+        organiser=activity.organiser_name.strip() or settings.name,
         paper=activity.paper_size if activity.paper_size in PAGE_SIZES else "A4",
         logo=instance_logo(activity.logo_path),
+        organisation_logo=settings.logo_data_uri,
+        letterhead=settings.letterhead,
+        postal_address=settings.postal_address,
+        signatory_name=settings.signatory_name,
+        signatory_title=settings.signatory_title,
+        signature=settings.signature_data_uri,
     )
 
 

@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     links,
     messages,
     money,
+    organisation,
     outbox,
     people,
     questions,

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..saving import saved
 from ..services import activities as service
+from ..services.organisation import organisation
 from . import bp
 from .forms import (
     ActivityForm,
@@ -76,6 +77,12 @@ def activity_new() -> str | Response:
     if not may_create(user):
         abort(403)
     form = ActivityForm()
+    if request.method == "GET":
+        # A new activity starts from the organisation's defaults (Organisation settings).
+        defaults = organisation()
+        form.timezone.data = defaults.timezone
+        form.currency.data = defaults.currency
+        form.languages.data = [defaults.language]
     if form.validate_on_submit() and (
         created := saved(
             lambda: service.create_activity(activity_values(form), by=user),

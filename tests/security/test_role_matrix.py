@@ -77,6 +77,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.dashboard": EVERYONE_SIGNED_IN,
     "staff.outbox": ADMINS,
     "staff.outbox_retry": ADMINS,
+    "staff.organisation_settings": ADMINS,
     "staff.job": OWN_JOBS,
     "staff.job_download": OWN_JOBS,
     # Webhooks

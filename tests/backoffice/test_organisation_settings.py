@@ -1,0 +1,120 @@
+"""Organisation settings: admins say who the organisation is, who signs, and the defaults
+new activities start from; pages and emails follow; bad pictures change nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from eventreg.emails import queue_email
+from eventreg.extensions import db as database
+from eventreg.models import AuditLog, OrganisationSettings, Role
+
+from ..applicant.conftest import post_form
+from ..conftest import csrf_token_from
+from .conftest import count
+
+
+def picture(kind: str = "PNG", size: tuple[int, int] = (200, 60)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "navy").save(out, kind)
+    return out.getvalue()
+
+
+@pytest.fixture
+def admin(sign_in_as):
+    return sign_in_as(Role.ADMIN)
+
+
+def send(client, data: dict, **files: tuple[bytes, str]):  # type: ignore[no-untyped-def]
+    page = client.get("/staff/organisation")
+    # As a browser sends it: every field, the ones not typed in empty.
+    form = {"csrf_token": csrf_token_from(page.text), "default_timezone": "", **data}
+    for name, (content, filename) in files.items():
+        form[name] = (io.BytesIO(content), filename)
+    return post_form(client, "/staff/organisation", form)
+
+
+SETTINGS = {
+    "name": "Turin Training Centre",
+    "postal_address": "Viale Maestri del Lavoro 10\n10127 Turin, Italy",
+    "letterhead": "Learning for decent work",
+    "signatory_name": "Giulia Ferraris",
+    "signatory_title": "Director of Training",
+    "default_timezone": "Asia/Kathmandu",
+    "default_currency": "usd",
+    "default_language": "fr",
+    "email_footer": "Turin Training Centre, a place to learn.",
+}
+
+
+def test_an_admin_saves_the_settings_and_pages_and_new_activities_follow(admin, db):
+    response = send(admin, SETTINGS, logo=(picture(), "logo.png"))
+    assert response.headers["Location"].endswith("/staff/organisation")
+    row = database.session.get(OrganisationSettings, 1)
+    assert row.name == "Turin Training Centre" and row.default_currency == "USD"
+    assert row.logo_key and row.logo_key.endswith(".png")
+    assert count(AuditLog, AuditLog.action == "organisation_updated") == 1
+
+    page = admin.get("/staff/organisation").text
+    assert "Turin Training Centre" in page and 'src="data:image/png;base64,' in page
+    new = admin.get("/staff/activities/new").text
+    assert '<option value="Asia/Kathmandu" selected>' in new
+    assert 'value="USD"' in new and 'value="fr"' in new
+
+
+def test_emails_carry_the_organisation_name_and_footer(admin, db, workshop, make_application):
+    send(admin, SETTINGS)
+    application = make_application(workshop)
+    email = queue_email(
+        "private_link", to="a@example.org", application=application, private_link="http://x"
+    )
+    assert "Turin Training Centre, a place to learn." in email.body_text
+    assert "Turin Training Centre, a place to learn." in (email.body_html or "")
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        ((b"%PDF-1.7 this is a PDF", "logo.png"), "not a PNG or JPEG"),
+        ((picture("GIF"), "logo.png"), "not a PNG or JPEG"),
+        ((b"\x89PNG\r\n\x1a\n" + b"\0" * 3_000_000, "big.png"), "larger than 2 MB"),
+    ],
+)
+def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_nothing_changes(
+    admin, db, upload, message
+):
+    send(admin, {"name": "Before"}, logo=(picture(), "logo.png"))
+    before = database.session.get(OrganisationSettings, 1)
+    kept = (before.name, before.logo_key)
+    database.session.commit()
+
+    response = send(admin, {**SETTINGS, "name": "After"}, logo=upload)
+    assert response.status_code == 422
+    assert message in response.text
+    database.session.expire_all()
+    after = database.session.get(OrganisationSettings, 1)
+    assert (after.name, after.logo_key) == kept
+
+
+def test_a_20_mb_logo_is_refused_with_a_message_and_nothing_changes(admin, db):
+    send(admin, {"name": "Before"})
+    response = send(admin, {**SETTINGS}, logo=(b"\xff\xd8\xff" + b"\0" * 20 * 1024 * 1024, "x.jpg"))
+    assert response.status_code == 413
+    assert "too large" in response.text and "nothing was changed" in response.text
+    database.session.expire_all()
+    assert database.session.get(OrganisationSettings, 1).name == "Before"
+
+
+def test_an_unknown_timezone_or_currency_is_refused_by_field(admin, db):
+    response = send(admin, {**SETTINGS, "default_currency": "E1"})
+    assert response.status_code == 422 and "three-letter code" in response.text
+    assert database.session.get(OrganisationSettings, 1) is None
+
+
+def test_managers_may_not_open_the_settings(sign_in_as, make_activity, db):
+    activity = make_activity()
+    manager = sign_in_as(Role.ACTIVITY_MANAGER, activity)
+    assert manager.get("/staff/organisation").status_code == 403
