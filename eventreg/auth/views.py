@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from .. import clock
 from ..emails import queue_email
 from ..extensions import db
-from ..models import StaffUser
+from ..models import Role, StaffUser
 from ..saving import show_error
 from ..services import staff_accounts, staff_auth, staff_sessions, two_factor
 from ..services.errors import DomainError
@@ -27,12 +27,27 @@ PENDING_SECONDS = 300
 PENDING_TRIES = 5
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never send someone to another site after signing in."""
+def _safe_next(target: str | None, user: StaffUser | None = None) -> str:
+    """Only local paths: never send someone to another site after signing in.
+
+    Without one, each lands on their own start page (landing_page).
+    """
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
+    return landing_page(user)
+
+
+def landing_page(user: StaffUser | None) -> str:
+    """A trainer and nothing else starts on "My sessions"; other staff on the dashboard."""
+    if (
+        user is not None
+        and not user.is_admin
+        and user.assignments
+        and all(assignment.role is Role.TRAINER for assignment in user.assignments)
+    ):
+        return url_for("trainer.my_sessions")
     return url_for("staff.dashboard")
 
 
@@ -51,7 +66,7 @@ def sign_in() -> str | Response:
             db.session.commit()  # keep the failure count
             form.password.errors = [str(error)]
         else:
-            destination = _safe_next(request.args.get("next"))
+            destination = _safe_next(request.args.get("next"), user)
             if user.two_factor:
                 db.session.commit()
                 session.clear()

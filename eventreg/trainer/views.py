@@ -1,23 +1,21 @@
-"""Trainer views: my sessions today first, marking attendance, the attendance summary."""
+"""Trainer views: my sessions, marking attendance, the attendance summary."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..auth.access import TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
-from ..models import Activity, ActivitySession, Application, StaffAssignment, utcnow
+from ..models import Activity, ActivitySession, Application
 from ..services import attendance
 from ..services.errors import DomainError
-from . import bp
+from . import bp, schedule
 
 
 class ImportForm(FlaskForm):
@@ -27,41 +25,15 @@ class ImportForm(FlaskForm):
 @bp.get("/")
 @login_required
 def my_sessions() -> str:
-    """Sessions of the activities I train on: today's first, then upcoming, then past."""
-    user = staff()
-    query = sa.select(Activity).order_by(Activity.starts_at)
-    if not user.is_admin:
-        query = query.where(
-            Activity.id.in_(
-                sa.select(StaffAssignment.activity_id).where(
-                    StaffAssignment.staff_user_id == user.id,
-                    StaffAssignment.role.in_(TEAM),
-                )
-            )
-        )
-    activities = list(db.session.scalars(query))
-    now = utcnow()
-    today, upcoming, past = [], [], []
-    for activity in activities:
-        local_today = now.astimezone(activity.zone).date()
-        for session in activity.sessions:
-            day = session.local_start.date()
-            mine = user in session.trainers
-            entry = (session, mine)
-            if day == local_today:
-                today.append(entry)
-            elif session.ends_at > now:
-                upcoming.append(entry)
-            elif session.ends_at > now - timedelta(days=60):
-                past.append(entry)
-    upcoming.sort(key=lambda e: e[0].starts_at)
-    past.sort(key=lambda e: e[0].starts_at, reverse=True)
+    """Today's sessions, then each activity's sessions a page at a time, then earlier ones."""
     return render_template(
         "trainer/sessions.html",
-        activities=activities,
-        today=today,
-        upcoming=upcoming[:30],
-        past=past[:30],
+        schedule=schedule.schedule(
+            staff(),
+            now=clock.now(),
+            paged=request.args.get("activity", type=int),
+            page=request.args.get("page", type=int),
+        ),
     )
 
 
