@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
@@ -14,13 +15,14 @@ from ..auth.access import OFFICE, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..formatting import money
-from ..models import Activity, Application, FeeComponent
+from ..models import Activity, Application, EmailOutbox, FeeComponent
 from ..saving import saved, show_error
 from ..services import bulk, costshare, decisions, messages, review
 from ..services.bulk import ShareSpec
 from ..services.costshare import Share
 from ..services.decisions import Decision, DecisionResult
 from ..services.errors import DomainError
+from ..services.messages import Letter
 from . import bp
 from .forms import BulkShareForm, DecisionForm, ReviewFilterForm
 
@@ -53,7 +55,10 @@ def decide(application_id: int, decision: str) -> str | Response:
         return redirect(url_for(".application", application_id=found.id))
     letter = decisions.default_letter(chosen)
     form = DecisionForm(decision=chosen.value, subject=letter.subject, body=letter.body)
-    if form.validate_on_submit() and (
+    preview = None
+    if form.validate_on_submit() and form.previewed.data:
+        preview = _email_preview(found, chosen, form)
+    elif form.validate_on_submit() and (
         decided := saved(
             lambda: decisions.decide(
                 found, chosen, by=staff(), note=form.note.data or "", letter=form.letter()
@@ -74,7 +79,31 @@ def decide(application_id: int, decision: str) -> str | Response:
         decision=chosen,
         form=form,
         placeholders=messages.PLACEHOLDERS,
+        preview=preview,
     )
+
+
+def _email_preview(found: Application, chosen: Decision, form: DecisionForm) -> Letter | None:
+    """The email the decision would send, as the outbox would hold it; nothing is kept.
+
+    The decision really runs and is then undone, so the preview is the very email sent:
+    the same template, the placeholders filled as they will be after the change (status,
+    confirm-by date, amount due), or the waiting-list email when the places ran out.
+    """
+    try:
+        decisions.decide(found, chosen, by=staff(), letter=form.letter())
+        email = db.session.scalars(
+            sa.select(EmailOutbox)
+            .where(EmailOutbox.application_id == found.id)
+            .order_by(EmailOutbox.id.desc())
+            .limit(1)
+        ).first()
+        return None if email is None else Letter(subject=email.subject, body=email.body_text)
+    except DomainError as error:
+        show_error(form, error)
+        return None
+    finally:
+        db.session.rollback()
 
 
 @bp.post("/activities/<int:activity_id>/applications/decide")

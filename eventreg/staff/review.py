@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Activity, Answer, Application, ApplicationStatus
 from ..saving import saved
 from ..services import answers, costshare, decisions, lifecycle, payments, review
+from ..services.neighbours import neighbours
 from . import bp
 from .eligibility import EligibilityForm
 from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
@@ -62,6 +63,10 @@ def applications(activity_id: int) -> str:
 def application(application_id: int) -> str:
     found = loaded(Application, application_id, *OFFICE)
     activity = found.activity
+    # The list's filter and order come along in the query string, so that "previous" and
+    # "next" walk the list staff were looking at (and "back" returns to it).
+    listed = ReviewFilterForm(request.args)
+    args = listed.query_args() if request.args else {}
     requested = [
         c.name for c in activity.fee_components if c.id in (found.costshare_component_ids or [])
     ]
@@ -85,6 +90,8 @@ def application(application_id: int) -> str:
         places_left=lifecycle.places_left(activity),
         payment_status=payments.status_of(found),
         answers=answers.answers_of(found),
+        args=args,
+        around=neighbours(found, listed.filters()),
     )
 
 
