@@ -6,7 +6,7 @@ admins. Reviewed by hand: a new table only, a CHECK keeps it to one row; empty v
 back to the configuration, so no row is needed on a first run.
 
 Revision ID: c3f0a9d1e2b7
-Revises: f2a6c0d41b93
+Revises: 7a1e5c0d9b42
 Create Date: 2026-12-01 22:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3f0a9d1e2b7'
-down_revision = 'f2a6c0d41b93'
+down_revision = '7a1e5c0d9b42'
 branch_labels = None
 depends_on = None
 
