@@ -21,6 +21,8 @@ from . import ratelimit_storage  # noqa: F401  (registers the database:// storag
 DEFAULT_LIMITS = {
     "auth.sign_in": "10 per minute; 60 per hour",
     "auth.reset_request": "5 per minute; 20 per hour",
+    "auth.sign_in_code": "10 per minute; 60 per hour",
+    "auth.accept_invitation": "10 per minute; 60 per hour",
     "public.apply": "20 per minute; 200 per hour",
     "public.resend_link": "5 per minute; 30 per hour",
     "public.evaluate": "20 per minute",
