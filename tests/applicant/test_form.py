@@ -163,6 +163,36 @@ def test_a_cost_sharing_request_is_saved_with_its_components(client, db, worksho
     assert application.sponsor_name == "Friedrich-Ebert-Stiftung"
 
 
+def test_sub_fields_that_do_not_apply_are_folded_away_and_ignored(client, db, workshop):
+    form = form_page(client, workshop)
+    # The sponsor's name and the cost-sharing details sit in blocks the stylesheet shows
+    # only once a sponsor pays, or cost-sharing is asked for.
+    assert re.search(
+        r'<div class="when-sponsor">\s*<div class="field[^"]*">\s*<label for="sponsor_name"', form
+    )
+    assert re.search(
+        r'<div class="when-costshare">\s*<fieldset [^>]*id="costshare_component_ids"',
+        form,
+    )
+    # Filled in, then folded away by another choice: the server keeps none of it.
+    response = submit(
+        client,
+        workshop,
+        payment_source="self",
+        sponsor_name="Left over",
+        sponsor_covers="Left over",
+        costshare_reason="Left over",
+    )
+    token_of(response)
+    application = only_application(db)
+    assert (application.sponsor_name, application.sponsor_covers, application.costshare_reason) == (
+        "",
+        "",
+        "",
+    )
+    assert not application.costshare_requested
+
+
 def test_a_pdf_cv_is_kept(client, db, workshop, uploads):
     response = submit(client, workshop, cv=(io.BytesIO(PDF), "Amina CV.pdf"))
     token = token_of(response)

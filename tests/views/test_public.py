@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -103,6 +104,20 @@ def test_an_online_activity_shows_times_in_several_zones(client, demo):
     assert "20:00\u201321:30" in page  # Bangkok
     assert "Participation is free of charge" in page
     assert "Your time" in page  # filled in by the browser
+
+
+def test_a_long_activity_page_opens_with_a_contents_list_of_its_sections(client, demo):
+    page = text_of(client.get("/activities/multi-stakeholder-partnerships-2027"))
+    contents = re.search(r'<nav class="contents".*?</nav>', page, re.S)
+    assert contents, "the long workshop page has no contents list"
+    anchors = re.findall(r'<a href="#([a-z]+)">', contents.group(0))
+    assert anchors[:2] == ["background", "objectives"] and "timetable" in anchors
+    assert all(f'id="{anchor}"' in page for anchor in anchors)  # every link lands somewhere
+
+
+def test_a_short_activity_page_has_no_contents_list(client, make_activity):
+    make_activity(slug="short-one", title="A short one")
+    assert 'class="contents"' not in text_of(client.get("/activities/short-one"))
 
 
 def test_unknown_activities_get_a_readable_404(client, demo):
