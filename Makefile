@@ -42,7 +42,7 @@ translations/%.mo: translations/%.po | $(VENV)/.installed-run
 translations-update: | $(VENV)/.installed-run
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --sort-output \
 	    --add-location=file --no-wrap --project eventreg -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 # WeasyPrint's libraries and fonts (installed with apt when run as root; otherwise listed).
 system-packages:
