@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import apply, documents, evaluate, followup, status, views  # noqa: E402,F401  (registers the routes)
+from . import apply, documents, evaluate, followup, privacy, status, views  # noqa: E402,F401  (registers the routes)

@@ -44,6 +44,9 @@ PRIVATE_ENDPOINTS = frozenset(
         "public.decline",
         "public.calendar",
         "public.follow_up",
+        "public.my_data",
+        "public.my_data_json",
+        "public.request_erasure",
     }
 )
 

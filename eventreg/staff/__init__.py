@@ -20,6 +20,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     organisation,
     outbox,
     people,
+    privacy,
     questions,
     review,
     team,

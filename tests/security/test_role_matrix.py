@@ -78,6 +78,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.outbox": ADMINS,
     "staff.outbox_retry": ADMINS,
     "staff.organisation_settings": ADMINS,
+    # Personal data: erasure, access, retention, the privacy notice
+    "staff.privacy_overview": ADMINS,
+    "staff.privacy_person": ADMINS,
+    "staff.privacy_person_json": ADMINS,
+    "staff.privacy_erase": ADMINS,
+    "staff.privacy_refuse": ADMINS,
+    "staff.privacy_hold": ADMINS,
+    "staff.privacy_release": ADMINS,
+    "staff.privacy_notice_edit": ADMINS,
     "staff.job": OWN_JOBS,
     "staff.job_download": OWN_JOBS,
     # Webhooks
