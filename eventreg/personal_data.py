@@ -161,6 +161,7 @@ NOT_ABOUT_APPLICANTS: dict[str, str] = {
     "stored_files": "the file store: reached through the keys other tables hold",
     "alembic_version": "migrations",
     "privacy_notices": "the organisation's texts",
+    "organisation_settings": "the organisation's name, signatory and defaults",
 }
 
 BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
