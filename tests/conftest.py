@@ -147,6 +147,20 @@ def make_staff(factories: Factories):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def move_clock(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`move_clock(moment)`: the project's clock reads `moment` for the rest of the test, in
+    the views, the services and the worker alike (never sleep)."""
+    from datetime import datetime
+
+    from eventreg import clock
+
+    def to(moment: datetime) -> None:
+        monkeypatch.setattr(clock, "now", lambda: moment)
+
+    return to
+
+
+@pytest.fixture
 def smtp(app: Flask) -> Iterator[MailSink]:
     """A real SMTP server on 127.0.0.1; the app sends to it for the length of the test."""
     sink = MailSink().start()

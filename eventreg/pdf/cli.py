@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import Activity
 from ..services import certificates as certificate_service
+from ..services.errors import DomainError
 
 pdf_cli = AppGroup("pdf", help="Make PDF documents.")
 
@@ -62,7 +63,10 @@ def certificates_command(reference: str, out: Path, as_zip: bool, issue: bool) -
 
     activity = _activity(reference)
     if issue:
-        issued = certificate_service.issue_certificates(activity, by=None)
+        try:
+            issued = certificate_service.issue_certificates(activity, by=None)
+        except DomainError as refusal:
+            raise click.ClickException(str(refusal)) from refusal
         db.session.commit()
         click.echo(f"issued {len(issued)} new certificate(s)")
     count = len(certificate_service.issued_certificates(activity))

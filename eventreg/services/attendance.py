@@ -9,9 +9,12 @@ from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import clock
 from ..extensions import db
+from ..formatting import day_heading
 from ..models import (
     TAKING_PART,
     Activity,
@@ -22,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from . import audit
-from .errors import DomainError
+from .errors import DomainError, TooEarly
 
 
 class NotAParticipant(DomainError):
@@ -60,10 +63,31 @@ def marks(session: ActivitySession) -> dict[int, bool]:
     return {application_id: present for application_id, present in rows}
 
 
+def why_no_marks(session: ActivitySession, *, now: datetime | None = None) -> TooEarly | None:
+    """The refusal any mark at this session would meet today, or None.
+
+    Attendance opens on the session's day (in the activity's timezone) and stays open, so
+    staff may correct the past. Pages show it before the click; `mark` raises it.
+    """
+    today = (now or clock.now()).astimezone(session.activity.zone).date()
+    day = session.local_start.date()
+    if today < day:
+        return TooEarly(
+            _(
+                "This session is on %(day)s: attendance can be marked from that day on.",
+                day=day_heading(day),
+            )
+        )
+    return None
+
+
 def mark(
     application: Application, session: ActivitySession, *, present: bool, by: StaffUser | None
 ) -> None:
     """Record presence or absence; the last mark wins and every mark is audited.
+
+    Refuses (NotAParticipant) someone who does not take part in the session's activity and
+    (TooEarly) a session whose day has not come.
 
     An upsert (INSERT ... ON CONFLICT DO UPDATE), so two devices marking the same person
     at the same moment both succeed and the later one stands, instead of one failing on
@@ -71,6 +95,9 @@ def mark(
     """
     if application.activity_id != session.activity_id or not application.status.takes_part:
         raise NotAParticipant("Only confirmed participants of this activity can be marked.")
+    refusal = why_no_marks(session)
+    if refusal is not None:
+        raise refusal
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
@@ -95,7 +122,13 @@ def mark(
 
 
 def mark_all_present(session: ActivitySession, *, by: StaffUser | None) -> int:
-    """Mark every participant not yet marked at this session as present; returns how many."""
+    """Mark every participant not yet marked at this session as present; returns how many.
+
+    Refuses (TooEarly) a session whose day has not come.
+    """
+    refusal = why_no_marks(session)
+    if refusal is not None:
+        raise refusal
     already = marks(session)
     count = 0
     for application in participants(session.activity):
@@ -215,6 +248,8 @@ def import_tally(activity: Activity, text: str, *, by: StaffUser | None) -> Impo
         found = by_start.get(_normalise_moment(label))
         if found is None:
             problems.append(f"Line 1: no session starts at {label.strip()!r}.")
+        elif (refusal := why_no_marks(found)) is not None:
+            problems.append(f"Line 1, {label.strip()}: {refusal}")
         columns.append(found)
     people = {a.reference: a for a in participants(activity)}
     planned: list[tuple[Application, ActivitySession, bool]] = []

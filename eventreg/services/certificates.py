@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
+from .. import clock
 from ..extensions import db
+from ..formatting import moment_in
 from ..models import (
     TAKING_PART,
     Activity,
@@ -18,7 +22,7 @@ from ..models import (
     utcnow,
 )
 from . import attendance, audit
-from .errors import DomainError
+from .errors import DomainError, TooEarly
 from .lifecycle import lock_activity
 
 
@@ -115,14 +119,32 @@ def eligible_without_certificate(activity: Activity) -> list[Application]:
     ]
 
 
+def why_no_certificates(activity: Activity, *, now: datetime | None = None) -> TooEarly | None:
+    """The refusal issuing certificates would meet now, or None: they are issued only once
+    the activity has ended (attendance is complete then). Pages show it before the click."""
+    if (now or clock.now()) < activity.ends_at:
+        return TooEarly(
+            _(
+                "Certificates are issued once the activity has ended, on %(moment)s.",
+                moment=moment_in(activity.ends_at, activity.timezone),
+            )
+        )
+    return None
+
+
 def issue_certificates(activity: Activity, *, by: StaffUser | None) -> list[Certificate]:
     """Create a certificate for each eligible participant who has none; returns the new ones.
+
+    Refuses (TooEarly) an activity that has not ended.
 
     Participants whose certificate was revoked get no new one. Each issue is audited; `by`
     None means the command line. Takes the activity's row lock first, so two staff issuing
     at the same moment cannot both create one for the same participant. Flushes, never
     commits.
     """
+    refusal = why_no_certificates(activity)
+    if refusal is not None:
+        raise refusal
     lock_activity(activity.id)
     issued = []
     for application in eligible_without_certificate(activity):

@@ -9,3 +9,8 @@ class DomainError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class TooEarly(DomainError):
+    """A date guard: the action opens on a given day or moment (attendance from the session's
+    day, evaluation once the activity starts, certificates once it ends)."""

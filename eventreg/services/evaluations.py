@@ -6,14 +6,18 @@ import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
+from ..formatting import moment_in
 from ..models import (
     TAKING_PART,
     Activity,
@@ -28,7 +32,7 @@ from ..models import (
     utcnow,
 )
 from . import audit
-from .errors import DomainError
+from .errors import DomainError, TooEarly
 
 # Asked when an activity has no questionnaire of its own: the announcement promises to
 # measure "the perceived relevance of the programme and the effectiveness of the
@@ -99,15 +103,34 @@ class InvalidAnswers(DomainError):
     """A rating is missing or out of range, or a text is too long."""
 
 
+def why_no_invitations(activity: Activity, *, now: datetime | None = None) -> TooEarly | None:
+    """The refusal inviting participants to evaluate would meet now, or None: invitations
+    go once the activity has started. Pages show it before the click."""
+    if (now or clock.now()) < activity.starts_at:
+        return TooEarly(
+            _(
+                "Participants are invited to evaluate once the activity has started, "
+                "on %(moment)s.",
+                moment=moment_in(activity.starts_at, activity.timezone),
+            )
+        )
+    return None
+
+
 def invite_participants(
     activity: Activity, *, module: Module | None = None, by: StaffUser | None
 ) -> list[EvaluationInvitation]:
     """Send each confirmed or attended participant without one an evaluation link; flushes.
 
     One invitation per participant (and per module when the activity evaluates modules),
-    so inviting again only reaches those added since.
+    so inviting again only reaches those added since. Refuses (TooEarly) an activity that
+    has not started.
     """
     from ..emails import queue_email
+
+    refusal = why_no_invitations(activity)
+    if refusal is not None:
+        raise refusal
 
     invited = set(
         db.session.scalars(

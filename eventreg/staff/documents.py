@@ -122,6 +122,7 @@ def certificates_page(activity_id: int) -> str:
         rows=rows,
         issued=issued,
         waiting=sum(1 for r in rows if r.eligible and r.application.id not in issued),
+        no_certificates=certificates.why_no_certificates(activity),
         form=ActionForm(),
         revoke_form=RevokeForm(),
     )
@@ -142,6 +143,10 @@ def _start(kind: str, activity: Activity, **params: object) -> Response:
 @requires(*TEAM)
 def certificates_issue(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
+    refusal = certificates.why_no_certificates(activity)
+    if refusal is not None:  # said on the page already; the job would fail the same way
+        flash(str(refusal), "error")
+        return redirect(url_for(".certificates_page", activity_id=activity.id))
     return _start("certificates.issue", activity, by_id=staff().id)
 
 

@@ -33,6 +33,7 @@ def evaluation(activity_id: int) -> str:
         activity=activity,
         module=module,
         report=evaluations.report(activity, module=module),
+        no_invitations=evaluations.why_no_invitations(activity),
         form=ActionForm(),
     )
 
@@ -44,9 +45,10 @@ def evaluation_invite(activity_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         flash("The form had expired. Please try again.", "error")
     else:
-        invited = evaluations.invite_participants(activity, module=_module(activity), by=staff())
-        db.session.commit()
-        flash(f"{len(invited)} participants were sent an evaluation link.", "success")
+        saved(
+            lambda: evaluations.invite_participants(activity, module=_module(activity), by=staff()),
+            done=lambda invited: f"{len(invited)} participants were sent an evaluation link.",
+        )
     return redirect(url_for(".evaluation", activity_id=activity.id))
 
 

@@ -13,6 +13,7 @@ from ..auth.access import TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Activity, ActivitySession, Application
+from ..saving import saved
 from ..services import attendance
 from ..services.errors import DomainError
 from . import bp, schedule
@@ -48,6 +49,7 @@ def session(session_id: int) -> str:
         activity=found.activity,
         participants=people,
         marks=attendance.marks(found),
+        no_marks=attendance.why_no_marks(found),
         form=ActionForm(),
     )
 
@@ -93,9 +95,10 @@ def all_present(session_id: int) -> Response:
     found = loaded(ActivitySession, session_id, *TEAM)
     if not ActionForm().validate_on_submit():
         abort(400)
-    count = attendance.mark_all_present(found, by=staff())
-    db.session.commit()
-    return _answer(found, f"{count} participants marked present; now mark the exceptions.")
+    done = saved(lambda: attendance.mark_all_present(found, by=staff()))
+    if not done:
+        return redirect(url_for(".session", session_id=found.id))
+    return _answer(found, f"{done.value} participants marked present; now mark the exceptions.")
 
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])

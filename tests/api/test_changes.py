@@ -105,13 +105,14 @@ def test_grants_and_payments_keep_the_budget_and_the_amount_due(
 
 
 def test_a_trainer_marks_a_participant_present_and_not_someone_unconfirmed(
-    client, workshop, make_application, token_for
+    client, workshop, make_application, token_for, move_clock
 ):
     confirmed = make_application(workshop, status=ApplicationStatus.CONFIRMED)
     waiting = make_application(workshop, status=ApplicationStatus.WAITLISTED)
     database.session.commit()
     headers = token_for(Role.TRAINER, workshop)
     session = workshop.sessions[0]
+    move_clock(session.starts_at)
     marked = client.put(
         f"/api/v1/sessions/{session.id}/attendance/{confirmed.id}",
         json={"present": True},

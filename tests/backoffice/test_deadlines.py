@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from eventreg import clock, worker
+from eventreg import worker
 from eventreg.extensions import db as database
 from eventreg.models import (
     Application,
@@ -33,14 +33,6 @@ Status = ApplicationStatus
 def at_end_of(day: date, activity, *, seconds: int = 0) -> datetime:
     """The last second of a day in the activity's timezone, plus `seconds`."""
     return datetime.combine(day, time(23, 59, 59), activity.zone) + timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def move_clock(monkeypatch):
-    def to(moment: datetime) -> None:
-        monkeypatch.setattr(clock, "now", lambda: moment)
-
-    return to
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ def test_attendance_leads_to_a_certificate_anyone_can_verify(
     now = datetime.now(UTC)
     activity = make_activity(
         starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=1),  # over: certificates are issued once it has ended
         certificate_threshold=50,
         title="Occupational safety and health: training of trainers",
     )

@@ -59,8 +59,9 @@ def mark_attendance(application: Application, sessions: Iterable[ActivitySession
 
 
 @pytest.fixture
-def workshop(make_activity, factories) -> Activity:
-    """A published five-session workshop with a module, contacts and two signatories."""
+def workshop(make_activity, factories, move_clock) -> Activity:
+    """A published five-session workshop with a module, contacts and two signatories, that
+    has ended (the project's clock is moved past it: certificates can be issued)."""
     activity = make_activity(
         title="Multi-stakeholder partnerships",
         # 09:00 in Rome: sessions four hours apart stay on the same day whatever the clock says.
@@ -82,6 +83,7 @@ def workshop(make_activity, factories) -> Activity:
     db.session.flush()
     db.session.expire(activity)
     factories.contact(activity, role="Course assistant", name="Sophie Ouine", phone="+39 011 1")
+    move_clock(activity.ends_at + timedelta(days=1))
     return activity
 
 

@@ -28,6 +28,12 @@ def activity_with_sessions(make_activity, factories, count: int, threshold: int 
     return activity
 
 
+@pytest.fixture
+def ended(move_clock):
+    """`ended(activity)`: move the project's clock past the activity's end."""
+    return lambda activity: move_clock(activity.ends_at)
+
+
 def test_exactly_the_threshold_is_eligible(make_activity, factories, make_application):
     activity = activity_with_sessions(make_activity, factories, 5)
     four_of_five = make_application(activity, status=ApplicationStatus.ATTENDED)
@@ -76,9 +82,10 @@ def test_an_activity_without_sessions_gives_zero_percent(make_activity, make_app
 
 
 def test_issuing_covers_eligible_participants_once_and_is_audited(
-    db, make_activity, factories, make_application, make_staff
+    db, make_activity, factories, make_application, make_staff, ended
 ):
     activity = activity_with_sessions(make_activity, factories, 5)
+    ended(activity)
     assistant = make_staff()
     earned = make_application(activity, status=ApplicationStatus.ATTENDED)
     confirmed = make_application(activity, status=ApplicationStatus.CONFIRMED)
@@ -105,9 +112,10 @@ def test_issuing_covers_eligible_participants_once_and_is_audited(
 
 
 def test_revoking_needs_a_reason_happens_once_and_is_audited(
-    db, make_activity, factories, make_application, make_staff
+    db, make_activity, factories, make_application, make_staff, ended
 ):
     activity = activity_with_sessions(make_activity, factories, 1)
+    ended(activity)
     application = make_application(activity, status=ApplicationStatus.ATTENDED)
     mark_attendance(application, activity.sessions, 1)
     (certificate,) = issue_certificates(activity, by=None)

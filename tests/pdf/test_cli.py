@@ -22,9 +22,10 @@ def test_the_programme_command_writes_a_pdf(app, db, make_activity, tmp_path):
 
 
 def test_the_certificates_command_issues_then_writes_merged_and_zip(
-    app, db, make_activity, make_application, tmp_path
+    app, db, make_activity, make_application, tmp_path, move_clock
 ):
     activity = make_activity(certificate_threshold=0)
+    move_clock(activity.ends_at)
     for family in ("Abebe", "Okafor"):
         make_application(activity, family_name=family, status=ApplicationStatus.ATTENDED)
     db.session.commit()

@@ -101,8 +101,9 @@ def test_a_short_programme_has_no_contents_and_prints_on_letter_paper(db, make_a
 
 
 @pytest.fixture
-def certified(db, make_activity, make_application):
+def certified(db, make_activity, make_application, move_clock):
     activity = make_activity(title="Occupational safety and health", certificate_threshold=0)
+    move_clock(activity.ends_at)
     application = make_application(
         activity,
         status=ApplicationStatus.ATTENDED,

@@ -14,7 +14,7 @@ from ..conftest import csrf_token_from
 
 
 @pytest.fixture
-def course(make_activity, factories, make_application):
+def course(make_activity, factories, make_application, move_clock):
     activity = make_activity(certificate_threshold=80)
     for n in range(5):
         factories.session(
@@ -22,6 +22,7 @@ def course(make_activity, factories, make_application):
             title=f"Session {n + 1}",
             starts_at=activity.starts_at + timedelta(hours=4 * n),
         )
+    move_clock(activity.ends_at)  # every session's day has come
     people = [
         make_application(
             activity, given_names=name, family_name=family, status=ApplicationStatus.CONFIRMED

@@ -18,12 +18,13 @@ from ..conftest import csrf_token_from
 
 
 @pytest.fixture
-def finished_course(make_activity, factories, make_application):
+def finished_course(make_activity, factories, make_application, move_clock):
     activity = make_activity(certificate_threshold=80, reference="A901357")
     for n in range(5):
         factories.session(
             activity, title=f"S{n}", starts_at=activity.starts_at + timedelta(hours=4 * n)
         )
+    move_clock(activity.ends_at + timedelta(hours=1))  # the course is over
     amina = make_application(
         activity,
         given_names="Amina",

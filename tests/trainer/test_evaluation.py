@@ -22,8 +22,9 @@ from ..conftest import csrf_token_from
 
 
 @pytest.fixture
-def workshop(make_activity, make_application):
+def workshop(make_activity, make_application, move_clock):
     activity = make_activity(reference="A901357", evaluation_anonymous=True)
+    move_clock(activity.ends_at)  # the workshop is over: participants may evaluate it
     people = [
         make_application(
             activity,
@@ -115,8 +116,9 @@ def test_anonymous_answers_carry_no_name_anywhere_trainers_look(db, workshop, si
     assert "participant" not in export.splitlines()[0]
 
 
-def test_named_evaluations_say_who_answered(db, make_activity, make_application):
+def test_named_evaluations_say_who_answered(db, make_activity, make_application, move_clock):
     activity = make_activity(evaluation_anonymous=False)
+    move_clock(activity.starts_at)
     person = make_application(
         activity, family_name="=HYPERLINK(1)", status=ApplicationStatus.CONFIRMED
     )
