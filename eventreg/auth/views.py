@@ -112,10 +112,15 @@ def sign_in_code() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
         try:
+            staff_auth.check_address(address)
             two_factor.verify(user, form.code.data or "")
         except DomainError as error:
             db.session.rollback()
+            # Wrong codes slow the address down as wrong passwords do.
+            staff_auth.note_failure(address)
+            db.session.commit()
             pending = session[PENDING_KEY]
             session[PENDING_KEY] = {**pending, "tries": int(pending.get("tries", 0)) + 1}
             show_error(form, error)

@@ -200,13 +200,19 @@ def rename(user: StaffUser, name: str, *, by: StaffUser) -> None:
 
 
 def _other_active_admins(user: StaffUser) -> int:
-    # Lock the admins' rows so two admins demoting each other at once cannot both succeed.
-    ids = db.session.scalars(
-        sa.select(StaffUser.id)
-        .where(StaffUser.is_admin.is_(True), StaffUser.active.is_(True), StaffUser.id != user.id)
-        .with_for_update()
-    )
-    return len(list(ids))
+    # Lock every active admin's row, the person's own included, so two admins demoting each
+    # other at once wait for one another: the second then sees the first's change. SQLite
+    # has no row locks: a no-op update takes its write lock (waiting, as the first write).
+    admins = sa.and_(StaffUser.is_admin.is_(True), StaffUser.active.is_(True))
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            sa.update(StaffUser)
+            .where(admins)
+            .values(is_admin=StaffUser.is_admin)
+            .execution_options(synchronize_session=False)
+        )
+    ids = db.session.scalars(sa.select(StaffUser.id).where(admins).with_for_update())
+    return len([found for found in ids if found != user.id])
 
 
 def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> None:

@@ -61,15 +61,7 @@ def sign_in(
     """
     now = utcnow()
     address = address[:64]
-    recent = sa.select(sa.func.count(SignInFailure.id), sa.func.max(SignInFailure.at)).where(
-        SignInFailure.address == address, SignInFailure.at > now - ADDRESS_WINDOW
-    )
-    failures, latest = db.session.execute(recent).one()
-    if latest is not None and latest + address_wait(failures) > now:
-        seconds = int((latest + address_wait(failures) - now).total_seconds()) + 1
-        raise AddressSlowedDown(
-            f"Too many failed attempts from your network. Try again in {_duration(seconds)}."
-        )
+    check_address(address)
     user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email.strip().lower()))
     known = user is not None and user.id in known_ids
     locked = user is not None and user.locked_until is not None and user.locked_until > now
@@ -80,8 +72,7 @@ def sign_in(
             f"Too many failed attempts. Try again in {_duration(seconds)}, or reset your password."
         )
     if user is None or not user.active or not user.check_password(password):
-        db.session.execute(sa.delete(SignInFailure).where(SignInFailure.at <= now - ADDRESS_WINDOW))
-        db.session.add(SignInFailure(address=address, at=now))
+        note_failure(address)
         if user is not None and not known:
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILURES:
@@ -95,6 +86,27 @@ def sign_in(
     user.last_login_at = now
     db.session.flush()
     return user
+
+
+def check_address(address: str) -> None:
+    """Refuse (AddressSlowedDown) an address that must still wait after its failures."""
+    now = utcnow()
+    recent = sa.select(sa.func.count(SignInFailure.id), sa.func.max(SignInFailure.at)).where(
+        SignInFailure.address == address[:64], SignInFailure.at > now - ADDRESS_WINDOW
+    )
+    failures, latest = db.session.execute(recent).one()
+    if latest is not None and latest + address_wait(failures) > now:
+        seconds = int((latest + address_wait(failures) - now).total_seconds()) + 1
+        raise AddressSlowedDown(
+            f"Too many failed attempts from your network. Try again in {_duration(seconds)}."
+        )
+
+
+def note_failure(address: str) -> None:
+    """Count a failed attempt (a wrong password or sign-in code) against an address."""
+    now = utcnow()
+    db.session.execute(sa.delete(SignInFailure).where(SignInFailure.at <= now - ADDRESS_WINDOW))
+    db.session.add(SignInFailure(address=address[:64], at=now))
 
 
 def address_wait(failures: int) -> timedelta:

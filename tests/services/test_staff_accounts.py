@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from eventreg import clock
 from eventreg.extensions import db as database
-from eventreg.models import AuditLog, EmailOutbox, Role, StaffAssignment, utcnow
+from eventreg.models import AuditLog, EmailOutbox, Role, StaffAssignment, StaffUser, utcnow
 from eventreg.services import staff_accounts, staff_sessions
 from eventreg.services.staff_accounts import AccountRefused, InvitationInvalid
 
@@ -151,3 +152,39 @@ def test_roles_per_activity_are_given_and_taken_with_an_audit(app, db, make_staf
     ).one()
     assert logged.activity_id == workshop.id and logged.actor_id == admin.id
     assert database.session.scalar(sa.select(sa.func.count(StaffAssignment.id))) == 1
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, db, make_staff):
+    first, second = make_staff(Role.ADMIN), make_staff(Role.ADMIN)
+    database.session.commit()
+    start = threading.Barrier(2)
+    results: list[str] = []
+
+    def demote(target_id: int, by_id: int) -> None:
+        start.wait(timeout=30)
+        with app.app_context():
+            target = database.session.get(StaffUser, target_id)
+            by = database.session.get(StaffUser, by_id)
+            try:
+                staff_accounts.set_admin(target, False, by=by)
+            except AccountRefused:
+                database.session.rollback()
+                results.append("refused")
+            else:
+                database.session.commit()
+                results.append("demoted")
+
+    threads = [
+        threading.Thread(target=demote, args=(first.id, second.id)),
+        threading.Thread(target=demote, args=(second.id, first.id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["demoted", "refused"]
+    database.session.expire_all()
+    admins = database.session.scalar(
+        sa.select(sa.func.count(StaffUser.id)).where(StaffUser.is_admin.is_(True))
+    )
+    assert admins == 1

@@ -104,7 +104,7 @@ def test_the_code_page_needs_the_password_first(app, client, db):
     assert page.headers["Location"].endswith("/staff/sign-in")
 
 
-def test_five_wrong_codes_send_back_to_the_password(app, sign_in_as, frozen):
+def test_five_wrong_codes_send_back_to_the_password_and_slow_the_address(app, sign_in_as, frozen):
     me = sign_in_as(Role.TRAINER)
     enrol(me, frozen)
     browser = app.test_client()
@@ -112,6 +112,9 @@ def test_five_wrong_codes_send_back_to_the_password(app, sign_in_as, frozen):
     for _ in range(5):
         send_code(browser, "abcdef")
     assert browser.get("/staff/sign-in/code").headers["Location"].endswith("/staff/sign-in")
+    # Wrong codes count against the address as wrong passwords do: it now waits.
+    again = sign_in(browser, me.user.email)
+    assert "Too many failed attempts from your network" in again.text
 
 
 def test_a_recovery_code_signs_in_once(app, sign_in_as, frozen):
