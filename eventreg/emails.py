@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 from flask import current_app, render_template
+from flask_babel import force_locale
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from .extensions import db
@@ -50,11 +51,12 @@ def queue_email(
     flush: bool = True,
     **context: Any,
 ) -> EmailOutbox:
-    """Render `templates/email/[<lang>/]<template>.txt` (+ `.html`) and add it to the outbox.
+    """Render `templates/email/<template>.txt` (+ `.html`) and add it to the outbox.
 
     The template defines a `subject` block and a `body` block; it sees the activity, the
-    application, `base_url`, `amount_due` and anything passed as keyword context. The
-    applicant's language is used when a translation exists, else English. Refuses (raises
+    application, `base_url`, `amount_due` and anything passed as keyword context. It is
+    rendered in the applicant's language (or `language`; English for staff), through the
+    catalogs: lazy strings in the context (`lazy_gettext`) are translated then too. Refuses (raises
     EmailTemplateMissing) an unknown template, so a typo cannot silently drop an email.
     A caller that already knows the activity's `contacts` (anything with role, name,
     email and phone) or the application's `amount_due` may pass them, sparing the queries;
@@ -76,14 +78,15 @@ def queue_email(
     if contacts is None:
         contacts = activity.contacts if activity else []
     values["contacts"] = contacts
-    if application is not None:
-        due = application.amount_due if amount_due is None else amount_due
-        values["amount_due"] = money(due, application.activity.currency)
-    if activity is not None:
-        values["dates"] = date_range(activity.start_date, activity.end_date)
-
-    subject, text = _render_text(template, language or "en", values)
-    html = _render_html(template, language or "en", {**values, "email_subject": subject})
+    # Everything the email says, its dates and amounts included, in the applicant's language.
+    with force_locale(language or "en"):
+        if application is not None:
+            due = application.amount_due if amount_due is None else amount_due
+            values["amount_due"] = money(due, application.activity.currency)
+        if activity is not None:
+            values["dates"] = date_range(activity.start_date, activity.end_date)
+        subject, text = _render_text(template, values)
+        html = _render_html(template, {**values, "email_subject": subject})
     email = EmailOutbox(
         template=template,
         to_address=to,
@@ -106,16 +109,11 @@ def queue_email(
     return email
 
 
-def _candidates(template: str, language: str, extension: str) -> list[str]:
-    names = [f"email/{language}/{template}.{extension}"] if language != "en" else []
-    return [*names, f"email/{template}.{extension}"]
-
-
-def _render_text(template: str, language: str, values: Mapping[str, Any]) -> tuple[str, str]:
+def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:
     env = current_app.jinja_env
     try:
-        compiled = env.select_template(_candidates(template, language, "txt"))
-    except jinja2.TemplatesNotFound as missing:
+        compiled = env.get_template(f"email/{template}.txt")
+    except jinja2.TemplateNotFound as missing:
         raise EmailTemplateMissing(f"no email template called {template!r}") from missing
     context = compiled.new_context(dict(values))
     subject = "".join(compiled.blocks["subject"](context)).strip()
@@ -124,11 +122,12 @@ def _render_text(template: str, language: str, values: Mapping[str, Any]) -> tup
     return " ".join(subject.split()), body
 
 
-def _render_html(template: str, language: str, values: Mapping[str, Any]) -> str:
+def _render_html(template: str, values: Mapping[str, Any]) -> str:
     try:
-        names: list[str | jinja2.Template] = [*_candidates(template, language, "html")]
-        return render_template(names, **values)
-    except jinja2.TemplatesNotFound:
+        return render_template(f"email/{template}.html", **values)
+    except jinja2.TemplateNotFound as missing:
+        if missing.name != f"email/{template}.html":
+            raise
         return ""
 
 

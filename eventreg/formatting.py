@@ -2,29 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
 from flask import Flask
+from flask_babel import LazyString, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from .models.base import utcnow
 
 
+def _locale() -> Locale:
+    """The language being written: the request's, or the one an email is forced into."""
+    return get_locale() or Locale("en")
+
+
+def _english() -> bool:
+    return _locale().language == "en"
+
+
+def later(function: Callable[..., str], *args: Any) -> LazyString:
+    """`function(*args)` worked out when shown, so in the language of what shows it (emails)."""
+    return LazyString(function, *args)
+
+
 def money(amount: int, currency: str) -> str:
-    """'EUR 2,000' for whole amounts, 'EUR 1,040.50' otherwise; amount in minor units."""
+    """'EUR 2,000' / 'EUR 1,040.50' in English; '2 000,00 €', '2.000,00 €' as other languages
+    write it (Babel); amount in minor units."""
+    if not _english():
+        return format_currency(Decimal(amount) / 100, currency, locale=_locale())
     sign = "-" if amount < 0 else ""
     units, cents = divmod(abs(amount), 100)
     figure = f"{units:,}" if cents == 0 else f"{units:,}.{cents:02d}"
     return f"{sign}{currency} {figure}"
 
 
+def long_date(day: date) -> str:
+    """'15 June 2009', '15 juin 2009', '15 de junio de 2009'."""
+    if not _english():
+        return format_date(day, "long", locale=_locale())
+    return f"{day.day} {day:%B %Y}"
+
+
 def date_range(start: date, end: date) -> str:
-    """'13-17 July 2009', '30 June - 2 July 2009', or one day."""
+    """'13-17 July 2009', '30 June - 2 July 2009', or one day; '13–17 juillet 2009'."""
     if start == end:
-        return f"{start.day} {start:%B %Y}"
+        return long_date(start)
+    if not _english():
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}\u2013{long_date(end)}"
+        return f"{long_date(start)} \u2013 {long_date(end)}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}\u2013{end.day} {end:%B %Y}"
     if start.year == end.year:
@@ -48,9 +81,10 @@ def local(moment: datetime, zone: str) -> datetime:
 
 
 def moment_in(moment: datetime, zone: str) -> str:
-    """'15 June 2009, 23:59 CEST': a moment as read in one timezone."""
+    """'15 June 2009, 23:59 CEST', '15 juin 2009, 23:59 CEST': a moment read in one timezone
+    (24-hour time in every language)."""
     there = local(moment, zone)
-    return f"{there.day} {there:%B %Y, %H:%M} {there.tzname()}"
+    return f"{long_date(there.date())}, {there:%H:%M} {there.tzname()}"
 
 
 def time_of_day(moment: datetime, zone: str) -> str:
@@ -58,6 +92,9 @@ def time_of_day(moment: datetime, zone: str) -> str:
 
 
 def day_heading(day: date) -> str:
+    """'Monday 13 July 2009', 'lundi 13 juillet 2009', 'lunes, 13 de julio de 2009'."""
+    if not _english():
+        return format_date(day, "full", locale=_locale())
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
@@ -80,9 +117,9 @@ def time_left(deadline: datetime, now: datetime | None = None) -> str:
 
 
 def language_name(code: str) -> str:
-    """'English' for 'en', in English."""
+    """The language's name in the reader's: 'English' for 'en', 'anglais' in French."""
     try:
-        return Locale("en").languages.get(code, code)
+        return _locale().languages.get(code, code)
     except (ValueError, TypeError):
         return code
 
@@ -90,7 +127,7 @@ def language_name(code: str) -> str:
 def country_name(code: str) -> str:
     if not code:
         return ""
-    return Locale("en").territories.get(code.upper(), code)
+    return _locale().territories.get(code.upper(), code)
 
 
 def zone_label(zone: str) -> str:
@@ -120,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
         moment_in=moment_in,
+        long_date=long_date,
         time_of_day=time_of_day,
         day_heading=day_heading,
         time_left=time_left,

@@ -16,11 +16,12 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import selectinload
 
 from ..emails import queue_email
 from ..extensions import db
-from ..formatting import money
+from ..formatting import later, money
 from ..models import (
     CLOSED,
     PLACE_HOLDING,
@@ -221,7 +222,11 @@ def grant_cost_share(
     )
     _tell(
         application,
-        change=f"The organisers cover {money(amount, activity.currency)} of the {component.name}.",
+        change=lazy_gettext(
+            "The organisers cover %(amount)s of the %(component)s.",
+            amount=later(money, amount, activity.currency),
+            component=component.name,
+        ),
     )
     return existing
 
@@ -287,17 +292,20 @@ def revoke_cost_share(application: Application, *, grant_id: int, by: StaffUser)
         after={key: 0},
         note=f"{money(amount, activity.currency)} of the {name} withdrawn",
     )
-    _tell(application, change=f"The cost-sharing of the {name} is withdrawn.")
+    _tell(
+        application,
+        change=lazy_gettext("The cost-sharing of the %(component)s is withdrawn.", component=name),
+    )
 
 
-def _tell(application: Application, *, change: str) -> None:
+def _tell(application: Application, *, change: object) -> None:
     queue_email(
         "costshare_changed",
         to=application.email,
         application=application,
         change=change,
         grants=[
-            (grant.fee_component.name, money(grant.amount, application.activity.currency))
+            (grant.fee_component.name, later(money, grant.amount, application.activity.currency))
             for grant in sorted(application.grants, key=lambda g: g.fee_component.position)
         ],
         **email_context(application),

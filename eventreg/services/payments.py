@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 
 from ..emails import queue_email
 from ..extensions import db
-from ..formatting import money
+from ..formatting import later, long_date, money
 from ..models import (
     PLACE_HOLDING,
     Activity,
@@ -127,8 +128,11 @@ def record_payment(
         "payment_changed",
         to=application.email,
         application=application,
-        change=f"We received {money(amount, activity.currency)} on "
-        f"{received_on.day} {received_on:%B %Y}. Thank you.",
+        change=lazy_gettext(
+            "We received %(amount)s on %(day)s. Thank you.",
+            amount=later(money, amount, activity.currency),
+            day=later(long_date, received_on),
+        ),
         **email_context(application),
     )
     return payment
@@ -154,8 +158,10 @@ def remove_payment(application: Application, *, payment_id: int, by: StaffUser) 
         "payment_changed",
         to=application.email,
         application=application,
-        change=f"The payment of {money(amount, activity.currency)} recorded on "
-        "your application was a mistake and is removed.",
+        change=lazy_gettext(
+            "The payment of %(amount)s recorded on your application was a mistake and is removed.",
+            amount=later(money, amount, activity.currency),
+        ),
         **email_context(application),
     )
 

@@ -146,12 +146,12 @@ def test_a_french_applicant_is_acknowledged_in_french(client, smtp, deliver, wor
     # strip(): the mailer folds a non-ASCII Subject right after "Subject:" (reported).
     assert mail.message["Subject"].strip().startswith("Candidature reçue : Multi-stakeholder")
     text = plain_text(mail)
-    assert text.startswith("Bonjour Amina Diallo,")
+    assert text.startswith("Bonjour Mx Amina Diallo,")
     assert "Votre numéro de référence : A901357-0001" in text
     assert f"http://localhost/my/{token}" in text
     deadline = correspondence.local_moment(workshop.deadline_at, "Europe/Rome", "fr")
-    assert f"jusqu'au {deadline}" in text
-    assert "Bonjour Amina Diallo," in html_body(mail)
+    assert f"jusqu’au {deadline}" in text
+    assert "Bonjour Mx Amina Diallo," in html_body(mail)
     assert "Dear" not in text
 
 

@@ -26,6 +26,7 @@ STAFF_ONLY = (
     "templates/trainer/",
     "templates/auth/",
     "templates/email/password_reset.",
+    "templates/email/staff_invitation.",
     "templates/pdf/attendance_sheet.html",
     "templates/pdf/evaluation_report.html",
     "templates/pdf/evaluation_sheets.html",
