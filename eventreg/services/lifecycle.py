@@ -235,19 +235,22 @@ def waiting_list(activity_id: int) -> list[Application]:
     )
 
 
+def waiting_positions(activity_id: int) -> dict[int, int]:
+    """application id -> place on the activity's waiting list (1 is offered the next free
+    place), in the order freed places follow; one query, for the review list."""
+    ids = db.session.scalars(
+        sa.select(Application.id)
+        .where(
+            Application.activity_id == activity_id,
+            Application.status == Status.WAITLISTED,
+        )
+        .order_by(Application.waitlisted_at, Application.id)
+    )
+    return {application_id: number for number, application_id in enumerate(ids, start=1)}
+
+
 def waiting_position(application: Application) -> int | None:
-    """Where the application stands on the waiting list (1 is offered the next free place);
-    None when it is not waiting. The order is the one freed places follow."""
+    """Where the application stands on the waiting list; None when it is not waiting."""
     if application.status != Status.WAITLISTED:
         return None
-    ids = list(
-        db.session.scalars(
-            sa.select(Application.id)
-            .where(
-                Application.activity_id == application.activity_id,
-                Application.status == Status.WAITLISTED,
-            )
-            .order_by(Application.waitlisted_at, Application.id)
-        )
-    )
-    return ids.index(application.id) + 1 if application.id in ids else None
+    return waiting_positions(application.activity_id).get(application.id)
