@@ -160,6 +160,29 @@ def move_clock(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return to
 
 
+class HeldClock:
+    """The project's clock held at `at`; `move(seconds)` moves it on."""
+
+    def __init__(self, move_clock) -> None:  # type: ignore[no-untyped-def]
+        from eventreg.models import utcnow
+
+        self._move_clock = move_clock
+        self.at = utcnow()
+        move_clock(self.at)
+
+    def move(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(seconds=seconds)
+        self._move_clock(self.at)
+
+
+@pytest.fixture
+def frozen_clock(move_clock) -> HeldClock:  # type: ignore[no-untyped-def]
+    """The project's clock held still at the current moment until the test moves it."""
+    return HeldClock(move_clock)
+
+
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[MailSink]:
     """A real SMTP server on 127.0.0.1; the app sends to it for the length of the test."""
@@ -192,6 +215,13 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):  # type:
         "/staff/sign-in",
         data={"email": email, "password": password, "csrf_token": csrf_token_from(page.text)},
     )
+
+
+def lets_in(response) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a sign-in step sent the browser on into the back office (each role has its
+    own start page), rather than back to a sign-in page."""
+    location = response.headers.get("Location", "")
+    return response.status_code in (302, 303) and "/sign-in" not in location
 
 
 @pytest.fixture

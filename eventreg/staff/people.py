@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -120,42 +122,47 @@ def person_rename(staff_id: int) -> Response | tuple[str, int]:
     return _person_page(user, form)
 
 
-@bp.post("/people/<int:staff_id>/active")
-@requires(Role.ADMIN)
-def person_active(staff_id: int) -> Response | tuple[str, int]:
+def _switch(
+    staff_id: int,
+    change: Callable[[StaffUser, bool], None],
+    done: Callable[[StaffUser, bool], str],
+) -> Response | tuple[str, int]:
+    """Turn something about a person on or off, as the button's `to` says."""
     user = _person(staff_id)
     form = SwitchForm()
     if not form.validate_on_submit():
         return _person_page(user)[0], 422
-    active = form.to.data == "on"
-    saved(
-        lambda: staff_accounts.set_active(user, active, by=staff()),
-        done=(
+    on = form.to.data == "on"
+    saved(lambda: change(user, on), done=done(user, on))
+    return redirect(url_for(".person", staff_id=user.id))
+
+
+@bp.post("/people/<int:staff_id>/active")
+@requires(Role.ADMIN)
+def person_active(staff_id: int) -> Response | tuple[str, int]:
+    return _switch(
+        staff_id,
+        lambda user, on: staff_accounts.set_active(user, on, by=staff()),
+        lambda user, on: (
             _("%(name)s can sign in again.", name=user.name)
-            if active
+            if on
             else _("%(name)s is deactivated and signed out everywhere.", name=user.name)
         ),
     )
-    return redirect(url_for(".person", staff_id=user.id))
 
 
 @bp.post("/people/<int:staff_id>/admin")
 @requires(Role.ADMIN)
 def person_admin(staff_id: int) -> Response | tuple[str, int]:
-    user = _person(staff_id)
-    form = SwitchForm()
-    if not form.validate_on_submit():
-        return _person_page(user)[0], 422
-    admin = form.to.data == "on"
-    saved(
-        lambda: staff_accounts.set_admin(user, admin, by=staff()),
-        done=(
+    return _switch(
+        staff_id,
+        lambda user, on: staff_accounts.set_admin(user, on, by=staff()),
+        lambda user, on: (
             _("%(name)s is now an admin.", name=user.name)
-            if admin
+            if on
             else _("%(name)s is no longer an admin.", name=user.name)
         ),
     )
-    return redirect(url_for(".person", staff_id=user.id))
 
 
 @bp.post("/people/<int:staff_id>/invitation")
