@@ -241,6 +241,11 @@ class Application(Model):
         """Fee components minus cost-share granted minus payments received, in minor units."""
         return amount_due(self.activity.fee_total, self.granted_total, self.paid_total)
 
+    @property
+    def paid_in_full(self) -> bool:
+        """Something was paid and nothing is due: the statement of account is a receipt."""
+        return self.paid_total > 0 and self.amount_due <= 0
+
 
 class ApplicationNote(Model):
     """An internal note by staff on an application; never shown to the applicant."""

@@ -92,5 +92,6 @@ def acceptance_letter(application: Application) -> bytes:
 def statement_of_account(application: Application) -> bytes:
     """Charges, cost-sharing and payments with the balance; titled a receipt once fully paid."""
     context = _letter_context(application)
-    paid_in_full = application.amount_due <= 0 and application.paid_total > 0
-    return render_pdf("pdf/statement_of_account.html", paid_in_full=paid_in_full, **context)
+    return render_pdf(
+        "pdf/statement_of_account.html", paid_in_full=application.paid_in_full, **context
+    )

@@ -29,6 +29,7 @@ from ..services import (
 )
 from ..services.applications import Answers, CallFacts
 from . import bp
+from .documents import pdf_response
 from .forms import ActionForm, ReasonForm, application_form, prefill
 from .questionform import render_questions, summarise_errors
 
@@ -90,6 +91,7 @@ def status(token: str) -> str:
         checkin_qr=checkin.qr_data_uri(application) if application.status.takes_part else None,
         answers=answers.answers_of(application),
         follow_up_open=followup.is_open(application, now),
+        documents=applicant.documents_for(application),
     )
 
 
@@ -239,9 +241,45 @@ def _confirmed_step(
 def calendar(token: str) -> Response:
     """The activity as an .ics file to add to a calendar."""
     application = application_or_404(token)
+    if not applicant.documents_for(application).calendar:
+        abort(404)  # an application that ended is not offered the calendar
     ics = correspondence.calendar_for(application.activity)
     return Response(
         ics.content,
         mimetype=ics.content_type,
         headers={"Content-Disposition": f'attachment; filename="{ics.filename}"'},
     )
+
+
+@bp.get("/my/<token>/acceptance-letter.pdf")
+def acceptance_letter(token: str) -> Response:
+    """The acceptance letter (usable as an invitation letter for a visa), while it applies."""
+    from ..pdf.letters import acceptance_letter as render
+
+    application = application_or_404(token)
+    if not applicant.documents_for(application).acceptance_letter:
+        abort(404)
+    return pdf_response(render(application), f"{application.reference}-letter.pdf")
+
+
+@bp.get("/my/<token>/statement.pdf")
+def statement(token: str) -> Response:
+    """The statement of account, titled a receipt once paid in full, while it applies."""
+    from ..pdf.letters import statement_of_account as render
+
+    application = application_or_404(token)
+    if not applicant.documents_for(application).statement:
+        abort(404)
+    return pdf_response(render(application), f"{application.reference}-statement.pdf")
+
+
+@bp.get("/my/<token>/certificate.pdf")
+def certificate(token: str) -> Response:
+    """The applicant's certificate, once issued and while it is not revoked."""
+    from ..pdf.certificates import certificate_pdf
+
+    application = application_or_404(token)
+    issued = applicant.documents_for(application).certificate
+    if issued is None:
+        abort(404)
+    return pdf_response(certificate_pdf(issued), f"{application.reference}-certificate.pdf")
