@@ -444,12 +444,14 @@ def save_answers(
             if answer is not None and not kept:
                 db.session.delete(answer)
             continue
+        value = parsed.value
+        if parsed.upload is not None:
+            # Stored before the answer is added: the database store flushes, and an answer
+            # without its value yet would break the NOT NULL on answers.value.
+            value = {**value, "path": _store_file(application, parsed)}
         if answer is None:
             answer = Answer(application_id=application.id, question_id=question.id)
             db.session.add(answer)
-        value = parsed.value
-        if parsed.upload is not None:
-            value = {**value, "path": _store_file(application, parsed)}
         answer.label = question.text()  # staff read the wording in English
         answer.shown = parsed.shown
         answer.value = value
