@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
@@ -27,13 +28,14 @@ class ActivityKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The kind as the reader's language names it."""
         return {
-            "workshop": "Workshop",
-            "training_course": "Training course",
-            "training_of_trainers": "Training of trainers",
-            "webinar": "Webinar",
-            "congress_session": "Congress session",
-            "exchange_visit": "Exchange visit",
+            "workshop": _("Workshop"),
+            "training_course": _("Training course"),
+            "training_of_trainers": _("Training of trainers"),
+            "webinar": _("Webinar"),
+            "congress_session": _("Congress session"),
+            "exchange_visit": _("Exchange visit"),
         }[self.value]
 
 
@@ -52,7 +54,13 @@ class SessionKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The kind as the reader's language names it."""
+        return {
+            "plenary": _("Plenary"),
+            "group_work": _("Group work"),
+            "field_visit": _("Field visit"),
+            "other": _("Other"),
+        }[self.value]
 
 
 class AudienceTier(enum.StrEnum):

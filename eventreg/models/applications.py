@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -35,7 +36,20 @@ class ApplicationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The status as the reader's language names it ('Under review')."""
+        return {
+            "submitted": _("Submitted"),
+            "under_review": _("Under review"),
+            "accepted": _("Accepted"),
+            "waitlisted": _("Waitlisted"),
+            "rejected": _("Rejected"),
+            "confirmed": _("Confirmed"),
+            "declined": _("Declined"),
+            "withdrawn": _("Withdrawn"),
+            "cancelled": _("Cancelled"),
+            "lapsed": _("Lapsed"),
+            "attended": _("Attended"),
+        }.get(self.value, self.value.replace("_", " ").capitalize())
 
     @property
     def holds_place(self) -> bool:
@@ -98,7 +112,13 @@ class Proficiency(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "Native or bilingual" if self is Proficiency.NATIVE else self.value.capitalize()
+        """The level as the reader's language names it."""
+        return {
+            "basic": _("Basic"),
+            "intermediate": _("Intermediate"),
+            "advanced": _("Advanced"),
+            "native": _("Native or bilingual"),
+        }.get(self.value, self.value.capitalize())
 
 
 def _offered(column: str, answers: type[enum.StrEnum]) -> sa.CheckConstraint:

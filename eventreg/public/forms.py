@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from typing import Any
 
 from babel import Locale
 from flask import current_app
+from flask_babel import LazyString, get_locale, lazy_gettext
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
@@ -48,31 +51,37 @@ def options(*pairs: tuple[str, str], group: str | None = None) -> list[SelectCho
     return [SelectChoice(value, label, optgroup=group) for value, label in pairs]
 
 
-TITLES = options(("", "None"), *((title.value, title.value) for title in Title))
+TITLES = options(("", lazy_gettext("None")), *((title.value, title.value) for title in Title))
 GENDERS = options(
-    (Gender.FEMALE.value, "Female"),
-    (Gender.MALE.value, "Male"),
-    (Gender.OTHER.value, "Another gender"),
-    (Gender.UNDISCLOSED.value, "I prefer not to say"),
+    (Gender.FEMALE.value, lazy_gettext("Female")),
+    (Gender.MALE.value, lazy_gettext("Male")),
+    (Gender.OTHER.value, lazy_gettext("Another gender")),
+    (Gender.UNDISCLOSED.value, lazy_gettext("I prefer not to say")),
 )
+
+
+def _level_meaning(level: Proficiency) -> str:
+    return f"{level.label}: {PROFICIENCY_MEANS[level]}"
+
+
 # The scale is Proficiency's; the form says what each level means.
 PROFICIENCY_MEANS = {
-    Proficiency.BASIC: "I follow simple conversations",
-    Proficiency.INTERMEDIATE: "I follow most discussions",
-    Proficiency.ADVANCED: "I discuss and write with ease",
+    Proficiency.BASIC: lazy_gettext("I follow simple conversations"),
+    Proficiency.INTERMEDIATE: lazy_gettext("I follow most discussions"),
+    Proficiency.ADVANCED: lazy_gettext("I discuss and write with ease"),
 }
 PROFICIENCY = options(
     *(
-        (level.value, f"{level.label}: {PROFICIENCY_MEANS[level]}")
+        (level.value, LazyString(_level_meaning, level))
         if level in PROFICIENCY_MEANS
         else (level.value, level.label)
         for level in Proficiency
     )
 )
 PAYMENT_SOURCES = options(
-    (PaymentSource.SELF.value, "I pay it myself"),
-    (PaymentSource.EMPLOYER.value, "My employer pays it"),
-    (PaymentSource.SPONSOR.value, "A sponsor pays it"),
+    (PaymentSource.SELF.value, lazy_gettext("I pay it myself")),
+    (PaymentSource.EMPLOYER.value, lazy_gettext("My employer pays it")),
+    (PaymentSource.SPONSOR.value, lazy_gettext("A sponsor pays it")),
 )
 
 # Limits shown next to the fields and enforced here and by the browser.
@@ -87,10 +96,14 @@ OTHER = applications.OTHER_ORGANISATION_TYPE
 NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 
 
-@cache
 def countries() -> tuple[tuple[str, str], ...]:
-    """ISO 3166 countries and territories as (code, English name), sorted by name."""
-    names = Locale("en").territories
+    """ISO 3166 countries and territories as (code, name in the reader's language), by name."""
+    return _countries(str(get_locale() or "en"))
+
+
+@cache
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(language).territories
     return tuple(
         sorted(
             (
@@ -98,23 +111,30 @@ def countries() -> tuple[tuple[str, str], ...]:
                 for code, name in names.items()
                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
             ),
-            key=lambda item: item[1],
+            # "Égypte" among the E's: sorted without accents.
+            key=lambda item: unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore"),
         )
     )
 
 
-@cache
 def _country_options() -> str:
-    """The <option> list of the country selects, rendered once per process."""
-    options = ['<option value="">Choose a country</option>']
-    options += [f'<option value="{code}">{escape(name)}</option>' for code, name in countries()]
+    """The <option> list of the country selects, rendered once per process and language."""
+    return _country_options_in(str(get_locale() or "en"), _("Choose a country"))
+
+
+@cache
+def _country_options_in(language: str, prompt: str) -> str:
+    options = [f'<option value="">{escape(prompt)}</option>']
+    options += [
+        f'<option value="{code}">{escape(name)}</option>' for code, name in _countries(language)
+    ]
     return "".join(options)
 
 
 @cache
 def country_codes() -> frozenset[str]:
     """The ISO codes of countries()."""
-    return frozenset(code for code, _name in countries())
+    return frozenset(code for code, _name in _countries("en"))
 
 
 class CountryField(SelectField):
@@ -125,7 +145,9 @@ class CountryField(SelectField):
     def pre_validate(self, form: Any) -> None:
         """Refuse a code that is not a country."""
         if self.data not in country_codes():
-            raise ValidationError(self.invalid_choice_message or "Choose a country from the list.")
+            raise ValidationError(
+                self.invalid_choice_message or _("Choose a country from the list.")
+            )
 
 
 class CountrySelect:
@@ -182,139 +204,156 @@ class ApplicationForm(FlaskForm):
     """Everything the applicant tells us; fields the activity does not need are removed."""
 
     title = SelectField(
-        "Title", choices=TITLES, default="", invalid_choice_message="Choose a title from the list."
+        lazy_gettext("Title"),
+        choices=TITLES,
+        default="",
+        invalid_choice_message=lazy_gettext("Choose a title from the list."),
     )
     given_names = StringField(
-        "Given names",
+        lazy_gettext("Given names"),
         filters=[strip],
-        validators=[InputRequired("Please give your given names."), Length(max=120)],
+        validators=[InputRequired(lazy_gettext("Please give your given names.")), Length(max=120)],
     )
     family_name = StringField(
-        "Family name",
+        lazy_gettext("Family name"),
         filters=[strip],
-        validators=[InputRequired("Please give your family name."), Length(max=120)],
+        validators=[InputRequired(lazy_gettext("Please give your family name.")), Length(max=120)],
     )
     gender = RadioField(
-        "Gender", choices=GENDERS, validators=[InputRequired("Please choose an answer.")]
+        lazy_gettext("Gender"),
+        choices=GENDERS,
+        validators=[InputRequired(lazy_gettext("Please choose an answer."))],
     )
     nationality = CountryField(
-        "Nationality",
+        lazy_gettext("Nationality"),
         widget=CountrySelect(),
-        invalid_choice_message="Choose a country from the list.",
-        validators=[InputRequired("Please choose your nationality.")],
+        invalid_choice_message=lazy_gettext("Choose a country from the list."),
+        validators=[InputRequired(lazy_gettext("Please choose your nationality."))],
     )
     country = CountryField(
-        "Country of residence",
+        lazy_gettext("Country of residence"),
         widget=CountrySelect(),
-        invalid_choice_message="Choose a country from the list.",
-        validators=[InputRequired("Please choose the country you live in.")],
+        invalid_choice_message=lazy_gettext("Choose a country from the list."),
+        validators=[InputRequired(lazy_gettext("Please choose the country you live in."))],
     )
     email = EmailField(
-        "Email",
+        lazy_gettext("Email"),
         filters=[strip],
         validators=[
-            InputRequired("Please give your email address."),
+            InputRequired(lazy_gettext("Please give your email address.")),
             Length(max=254),
-            Email("This does not look like an email address, e.g. name@example.org."),
+            Email(lazy_gettext("This does not look like an email address, e.g. name@example.org.")),
         ],
     )
     email_confirm = EmailField(
-        "Email again",
+        lazy_gettext("Email again"),
         filters=[strip],
         validators=[
-            InputRequired("Please type your email address a second time."),
-            EqualTo("email", "The two email addresses differ."),
+            InputRequired(lazy_gettext("Please type your email address a second time.")),
+            EqualTo("email", lazy_gettext("The two email addresses differ.")),
         ],
     )
     phone = StringField(
-        "Phone",
+        lazy_gettext("Phone"),
         filters=[strip],
         validators=[
-            InputRequired("Please give a phone number."),
+            InputRequired(lazy_gettext("Please give a phone number.")),
             international_phone,
             Length(max=40),
         ],
     )
     language = SelectField(
-        "Language for our emails to you", invalid_choice_message="Choose a language from the list."
+        lazy_gettext("Language for our emails to you"),
+        invalid_choice_message=lazy_gettext("Choose a language from the list."),
     )
     organisation = StringField(
-        "Organisation",
+        lazy_gettext("Organisation"),
         filters=[strip],
-        validators=[InputRequired("Please name your organisation."), Length(max=200)],
+        validators=[InputRequired(lazy_gettext("Please name your organisation.")), Length(max=200)],
     )
     organisation_type = SelectField(
-        "Type of organisation",
-        invalid_choice_message="Choose a type from the list.",
-        validators=[InputRequired("Please choose a type.")],
+        lazy_gettext("Type of organisation"),
+        invalid_choice_message=lazy_gettext("Choose a type from the list."),
+        validators=[InputRequired(lazy_gettext("Please choose a type."))],
     )
     position = StringField(
-        "Position",
+        lazy_gettext("Position"),
         filters=[strip],
-        validators=[InputRequired("Please give your position."), Length(max=200)],
+        validators=[InputRequired(lazy_gettext("Please give your position.")), Length(max=200)],
     )
     proficiency = RadioField(
-        "Language", choices=PROFICIENCY, validators=[InputRequired("Please choose an answer.")]
+        lazy_gettext("Language"),
+        choices=PROFICIENCY,
+        validators=[InputRequired(lazy_gettext("Please choose an answer."))],
     )
     motivation = TextAreaField(
-        "Why do you want to take part?",
+        lazy_gettext("Why do you want to take part?"),
         filters=[strip],
         validators=[
-            InputRequired("Please tell us why you want to take part."),
+            InputRequired(lazy_gettext("Please tell us why you want to take part.")),
             Length(
-                max=MOTIVATION_MAX, message=f"Please keep it under {MOTIVATION_MAX:,} characters."
+                max=MOTIVATION_MAX, message=lazy_gettext("Please keep it under 2,000 characters.")
             ),
         ],
     )
     expectations = TextAreaField(
-        "What do you expect to take home?",
+        lazy_gettext("What do you expect to take home?"),
         filters=[strip],
         validators=[
             Optional(),
             Length(
                 max=EXPECTATIONS_MAX,
-                message=f"Please keep it under {EXPECTATIONS_MAX:,} characters.",
+                message=lazy_gettext("Please keep it under 1,500 characters."),
             ),
         ],
     )
     payment_source = RadioField(
-        "Who will pay the fee?",
+        lazy_gettext("Who will pay the fee?"),
         choices=PAYMENT_SOURCES,
-        validators=[InputRequired("Please choose who pays the fee.")],
+        validators=[InputRequired(lazy_gettext("Please choose who pays the fee."))],
     )
-    sponsor_name = StringField("Name of the sponsor", filters=[strip], validators=[Length(max=200)])
-    costshare_requested = BooleanField("I ask the organisers to cost-share my participation")
+    sponsor_name = StringField(
+        lazy_gettext("Name of the sponsor"), filters=[strip], validators=[Length(max=200)]
+    )
+    costshare_requested = BooleanField(
+        lazy_gettext("I ask the organisers to cost-share my participation")
+    )
     costshare_component_ids = CheckboxList(
-        "Which parts of the fee?",
+        lazy_gettext("Which parts of the fee?"),
         coerce=int,
         choices=[],
-        invalid_choice_message="Choose among the parts of the fee listed.",
+        invalid_choice_message=lazy_gettext("Choose among the parts of the fee listed."),
     )
     sponsor_covers = TextAreaField(
-        "What will your sponsor or employer cover?",
+        lazy_gettext("What will your sponsor or employer cover?"),
         filters=[strip],
         validators=[Length(max=COSTSHARE_TEXT_MAX)],
     )
     costshare_reason = TextAreaField(
-        "Why do you need cost-sharing?",
+        lazy_gettext("Why do you need cost-sharing?"),
         filters=[strip],
         validators=[Length(max=COSTSHARE_TEXT_MAX)],
     )
     dietary_needs = TextAreaField(
-        "Dietary needs", filters=[strip], validators=[Length(max=NEEDS_MAX)]
+        lazy_gettext("Dietary needs"), filters=[strip], validators=[Length(max=NEEDS_MAX)]
     )
     access_needs = TextAreaField(
-        "Access or other needs", filters=[strip], validators=[Length(max=NEEDS_MAX)]
+        lazy_gettext("Access or other needs"), filters=[strip], validators=[Length(max=NEEDS_MAX)]
     )
-    cv = FileField("CV (optional)", validators=[pdf_file])
+    cv = FileField(lazy_gettext("CV (optional)"), validators=[pdf_file])
     consent = BooleanField(
-        "I agree to the processing of my data as explained above",
-        validators=[InputRequired("Please agree, or we cannot consider your application.")],
+        lazy_gettext("I agree to the processing of my data as explained above"),
+        validators=[
+            InputRequired(lazy_gettext("Please agree, or we cannot consider your application."))
+        ],
     )
     submission_key = HiddenField(
         validators=[
-            InputRequired("This form has expired: please reload the page."),
-            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="This form has expired: reload the page."),
+            InputRequired(lazy_gettext("This form has expired: please reload the page.")),
+            Regexp(
+                r"^[A-Za-z0-9_-]{16,64}$",
+                message=lazy_gettext("This form has expired: reload the page."),
+            ),
         ]
     )
 
@@ -322,17 +361,17 @@ class ApplicationForm(FlaskForm):
         """A sponsor pays: then say which."""
         if "payment_source" in self and self.payment_source.data == PaymentSource.SPONSOR:
             if not field.data:
-                raise ValidationError("Please give the name of the sponsor.")
+                raise ValidationError(lazy_gettext("Please give the name of the sponsor."))
 
     def validate_costshare_component_ids(self, field: Field) -> None:
         """A cost-sharing request names the parts of the fee."""
         if self.costshare_requested.data and not field.data:
-            raise ValidationError("Choose the parts of the fee you ask us to cover.")
+            raise ValidationError(lazy_gettext("Choose the parts of the fee you ask us to cover."))
 
     def validate_costshare_reason(self, field: Field) -> None:
         """A cost-sharing request says why."""
         if self.costshare_requested.data and not field.data:
-            raise ValidationError("Please explain why you ask for cost-sharing.")
+            raise ValidationError(lazy_gettext("Please explain why you ask for cost-sharing."))
 
     def answers(self, kept: Answers | None = None) -> Answers:
         """The validated answers, for the services; fields the form does not ask come from
@@ -372,22 +411,24 @@ def application_form(
     languages = facts.languages
     form.language.choices = options(*((code, language_name(code)) for code in languages))
     if form.language.data is None:
-        form.language.data = languages[0]
+        # The language the applicant reads the form in, when the activity offers it.
+        reading = str(get_locale())
+        form.language.data = reading if reading in languages else languages[0]
     form.organisation_type.choices = [
-        *options(("", "Choose a type")),
+        *options(("", lazy_gettext("Choose a type"))),
         *options(
             *((name, name) for name in facts.audience_of(AudienceTier.PRIMARY)),
-            group="Primarily addressed to",
+            group=lazy_gettext("Primarily addressed to"),
         ),
         *options(
             *((name, name) for name in facts.audience_of(AudienceTier.ALSO)),
-            group="Also open to",
+            group=lazy_gettext("Also open to"),
         ),
-        *options((OTHER, OTHER), group="Other"),
+        *options((OTHER, OTHER), group=lazy_gettext("Other")),
     ]
-    form.proficiency.label.text = (
-        f"Your command of {language_name(facts.working_language)}, "
-        "the working language of the activity"
+    form.proficiency.label.text = _(
+        "Your command of %(language)s, the working language of the activity",
+        language=language_name(facts.working_language),
     )
     if facts.fee_total == 0:
         del form.payment_source
@@ -426,12 +467,12 @@ class ResendLinkForm(FlaskForm):
     """The address an applicant applied with."""
 
     email = EmailField(
-        "The email address you applied with",
+        lazy_gettext("The email address you applied with"),
         filters=[strip],
         validators=[
-            InputRequired("Please give your email address."),
+            InputRequired(lazy_gettext("Please give your email address.")),
             Length(max=254),
-            Email("This does not look like an email address, e.g. name@example.org."),
+            Email(lazy_gettext("This does not look like an email address, e.g. name@example.org.")),
         ],
     )
 
@@ -444,7 +485,7 @@ class ReasonForm(FlaskForm):
     """An action with an optional word of explanation (withdraw, decline)."""
 
     reason = TextAreaField(
-        "Anything you want to tell the organisers (optional)",
+        lazy_gettext("Anything you want to tell the organisers (optional)"),
         filters=[strip],
         validators=[Length(max=NEEDS_MAX)],
     )
