@@ -1,4 +1,5 @@
-"""Demo data: the reference workshop in 2009 and a future edition, webinars, a ToT, staff."""
+"""Demo data: the reference workshop in 2009 and a future edition, webinars, a ToT, a congress
+session, staff."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from . import demo_content as text
+from .demo_programme import add_facilitators, congress_session
 from .extensions import db
 from .models import (
     Activity,
@@ -87,6 +89,7 @@ def load_demo(instance_path: str, *, now: datetime) -> DemoReport:
         ),
         (f"T{year % 100:02d}020", lambda: _training_of_trainers(year, f"T{year % 100:02d}020")),
         (f"X{year % 100:02d}001", lambda: _draft_exchange_visit(year)),
+        (f"C{year % 100:02d}014", lambda: congress_session(year, f"C{year % 100:02d}014")),
     ]
     rng = random.Random(1357)
     for reference, build in builders:
@@ -99,6 +102,8 @@ def load_demo(instance_path: str, *, now: datetime) -> DemoReport:
         db.session.add(activity)
         db.session.flush()
         _assign_staff(activity, staff)
+        if activity.kind == ActivityKind.TRAINING_OF_TRAINERS:
+            add_facilitators(activity, staff["trainer@example.org"])
         _add_applications(activity, rng, now=now)
         report.created.append(reference)
     db.session.flush()

@@ -279,3 +279,85 @@ POSITIONS = [
     "Coordinator",
     "Head of procurement",
 ]
+
+CONGRESS_SUMMARY = (
+    "A panel session of the international congress on public water services. Water "
+    "operators, plant technicians and community water committees tell how utilities change "
+    "when the people who run the pipes and serve the users have a say: fewer losses, safer "
+    "work, and services that reach the neighbourhoods nobody planned for. The International "
+    "Training Centre organises the session with its partners and shares what its training "
+    "courses on social dialogue in public services have taught."
+)
+CONGRESS_OBJECTIVES = """\
+Show, with cases from three continents, how worker participation improves the reliability and reach of water and sanitation services.
+Compare the forms participation takes (works councils, joint safety committees, collective agreements, community water committees) and what makes each last.
+Agree on three proposals that unions, utilities and civil society can take back to their city's water board."""
+CONGRESS_OUTCOMES = (
+    "The proposals are published in the congress report, and the centre's courses on "
+    "public services take them up."
+)
+CONGRESS_METHODOLOGY = (
+    "A moderated panel of workers and civil-society representatives, short case "
+    "presentations, then questions from the floor and from participants following online."
+)
+# (name, organisation, role, bio); every person and organisation here is invented.
+CONGRESS_PANEL = [
+    (
+        "Hélène Marchetti",
+        "International Training Centre",
+        "moderator",
+        "Programme officer for social dialogue in public services; she has run the "
+        "centre's courses for water and energy utilities for ten years.",
+    ),
+    (
+        "Joseph Otieno Mwangi",
+        "Union of water and sanitation workers, Mombasa (Kenya)",
+        "panelist",
+        "Treatment plant operator and shop steward. He helped set up the joint safety "
+        "committee that halved accidents at the city's pumping stations.",
+    ),
+    (
+        "Ana Lúcia Ferreira",
+        "Municipal water company works council, Recife (Brazil)",
+        "panelist",
+        "Maintenance technician elected to the works council; she leads its work on "
+        "reducing leaks in the network together with the engineers.",
+    ),
+    (
+        "Rahul Deshmukh",
+        "Network of community water committees, Maharashtra (India)",
+        "panelist",
+        "Coordinates committees of water users in informal settlements that plan new "
+        "standpipes with the utility's field staff.",
+    ),
+    (
+        "Marisol Quispe Mamani",
+        "Federation of community water cooperatives, Santa Cruz (Bolivia)",
+        "panelist",
+        "President of a cooperative that supplies 40,000 people; she speaks for the "
+        "members who are both its owners and its workers.",
+    ),
+]
+# (name, part); invented organisations.
+CONGRESS_PARTNERS = [
+    ("Water Workers' Network", "International federation of water and sanitation unions"),
+    ("Citizens for Water Justice", "Civil-society coalition; brings the community cases"),
+    ("Association of Public Water Utilities", "Hosts the session at its congress"),
+]
+# The ToT's facilitators; the first is the demo trainer account, linked to it.
+TOT_FACILITATORS = [
+    (
+        "Tomás Trainer",
+        "International Training Centre",
+        "facilitator",
+        "Occupational safety and health specialist; he trains union trainers to run "
+        "risk mapping with workers in their own workplaces.",
+    ),
+    (
+        "Sunita Karki",
+        "Trade union training centre, Kathmandu",
+        "facilitator",
+        "Trainer of trainers in construction and brick kilns; she co-facilitates the "
+        "field practice of weeks three and four.",
+    ),
+]

@@ -43,6 +43,7 @@ from .money import CostShareGrant, Payment, PaymentMethod
 from .organisation import OrganisationSettings
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .privacy import PrivacyNotice
+from .programme import Partner, ProgrammePerson, ProgrammeRole
 from .questions import Answer, AnswerChoice, FormKind, Question, QuestionOption
 from .ratelimits import RateLimitCounter
 from .reminders import Reminder, ReminderKind
@@ -99,11 +100,14 @@ __all__ = [
     "OrganisationSettings",
     "OutboxAttachment",
     "OutboxStatus",
+    "Partner",
     "Payment",
     "PaymentMethod",
     "PaymentSource",
     "PrivacyNotice",
     "Proficiency",
+    "ProgrammePerson",
+    "ProgrammeRole",
     "Question",
     "QuestionKind",
     "QuestionOption",

@@ -15,6 +15,7 @@ from ..extensions import Model, db
 from .base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
+    from .programme import Partner, ProgrammePerson
     from .staff import StaffUser
 
 
@@ -187,6 +188,16 @@ class Activity(Model):
     audience_groups: Mapped[list[AudienceGroup]] = relationship(
         back_populates="activity",
         order_by="(AudienceGroup.tier, AudienceGroup.position)",
+        cascade="all, delete-orphan",
+    )
+    people: Mapped[list[ProgrammePerson]] = relationship(
+        back_populates="activity",
+        order_by="(ProgrammePerson.position, ProgrammePerson.id)",
+        cascade="all, delete-orphan",
+    )
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="activity",
+        order_by="(Partner.position, Partner.id)",
         cascade="all, delete-orphan",
     )
 

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..models import Activity, utcnow
+from ..services.programme import photo_data_uri
 from .render import branding_for, fingerprint, layout, render_document, render_html, store, write
 
 # A programme longer than this many pages gets a table of contents after its cover.
@@ -27,6 +29,8 @@ def programme_contents(activity: Activity) -> list[tuple[str, str]]:
             ),
         ),
         ("methodology", "Methodology", bool(activity.methodology or activity.evaluation_note)),
+        ("people", _("People on the programme"), bool(activity.people)),
+        ("partners", _("Partners"), bool(activity.partners)),
         ("modules", "Modules", bool(activity.modules)),
         ("timetable", "Timetable", bool(activity.sessions)),
         ("cost", "Cost and financing", True),
@@ -53,6 +57,7 @@ def programme_pdf(activity: Activity, *, cache_dir: Path | None = None) -> bytes
         branding=branding,
         activity_url=activity_url(activity),
         now=utcnow(),
+        photos={person.id: photo_data_uri(person) for person in activity.people},
     )
     html = render_html("pdf/programme.html", contents=None, **context)
     cached = cache_dir / f"{fingerprint(html, logo=branding.logo)}.pdf" if cache_dir else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..models import Activity, utcnow
-from ..services import catalogue
+from ..services import catalogue, programme
 from . import bp
 
 
@@ -46,3 +47,18 @@ def activity(slug: str) -> str:
         now=now,
         open_now=found.is_open_for_applications(now),
     )
+
+
+@bp.get("/activities/<slug>/people/<int:person_id>/photo")
+def person_photo(slug: str, person_id: int) -> BaseResponse:
+    """The photo of a person on a public activity's programme; 404 for drafts or none."""
+    person = programme.public_person(slug, person_id)
+    found = programme.photo_of(person) if person is not None else None
+    if found is None:
+        abort(404)
+    content, media_type = found
+    response = Response(content, mimetype=media_type)
+    # The key changes with every new upload, so a day's caching never shows a stale face.
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.set_etag(person.photo_path or "")  # type: ignore[union-attr]
+    return response.make_conditional(request)

@@ -19,6 +19,8 @@ from ..models import (
     Contact,
     FeeComponent,
     Module,
+    Partner,
+    ProgrammePerson,
     Role,
     StaffAssignment,
     StaffUser,
@@ -234,8 +236,9 @@ class Edition:
 def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> Activity:
     """Copy an activity as a draft next edition, every date moved by the same amount.
 
-    Modules, sessions (with their trainers), fee components, contacts, audience groups, the
-    forms' questions and staff roles come along; applications and answers do not.
+    Modules, sessions (with their trainers), fee components, contacts, the people on the
+    programme and partners, audience groups, the forms' questions and staff roles come
+    along; applications and answers do not.
     """
     shift = edition.starts_at - source.starts_at
     values = {name: getattr(source, name) for name in EDITABLE}
@@ -281,6 +284,21 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
     copy.audience_groups = [
         AudienceGroup(tier=g.tier, name=g.name, position=g.position) for g in source.audience_groups
     ]
+    copy.people = [
+        ProgrammePerson(
+            name=p.name,
+            organisation=p.organisation,
+            role=p.role,
+            bio=p.bio,
+            photo_path=p.photo_path,
+            staff_user_id=p.staff_user_id,
+            position=p.position,
+        )
+        for p in source.people
+    ]
+    copy.partners = [
+        Partner(name=p.name, part=p.part, url=p.url, position=p.position) for p in source.partners
+    ]
     db.session.add(copy)
     db.session.flush()
     for assignment in db.session.scalars(
@@ -310,7 +328,7 @@ def suggest_next_edition(source: Activity) -> Edition:
 
 
 # The parts of an activity's programme and page, edited one row at a time.
-Part = Module | ActivitySession | FeeComponent | Contact | AudienceGroup
+Part = Module | ActivitySession | FeeComponent | Contact | AudienceGroup | ProgrammePerson | Partner
 
 
 def save_part(activity: Activity, part: Part, values: dict[str, Any], *, by: StaffUser) -> Part:

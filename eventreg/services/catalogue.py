@@ -68,6 +68,8 @@ def visible_activity(slug: str) -> Activity | None:
             selectinload(Activity.fee_components),
             selectinload(Activity.contacts),
             selectinload(Activity.audience_groups),
+            selectinload(Activity.people),
+            selectinload(Activity.partners),
         )
     )
     return db.session.scalars(query).first()

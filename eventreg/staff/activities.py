@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -24,12 +25,14 @@ from ..models import (
     Contact,
     FeeComponent,
     Module,
+    Partner,
+    ProgrammePerson,
     Role,
-    StaffAssignment,
     StaffUser,
 )
 from ..saving import saved
 from ..services import activities as service
+from ..services import programme
 from ..services.organisation import organisation
 from . import bp
 from .forms import (
@@ -39,6 +42,8 @@ from .forms import (
     EditionForm,
     FeeForm,
     ModuleForm,
+    PartnerForm,
+    PersonForm,
     SessionForm,
     choices,
 )
@@ -200,6 +205,14 @@ PARTS = {
         Contact, ContactForm, "Contacts", "contact", ("role", "name", "phone", "email")
     ),
     "audience": PartKind(AudienceGroup, AudienceForm, "Target audience", "group", ("tier", "name")),
+    "people": PartKind(
+        ProgrammePerson,
+        PersonForm,
+        "People on the programme",
+        "person",
+        ("position", "name", "organisation", "role", "trainer_account"),
+    ),
+    "partners": PartKind(Partner, PartnerForm, "Partners", "partner", ("name", "part", "url")),
 }
 
 
@@ -214,20 +227,19 @@ def _prepare(form: FlaskForm, activity: Activity) -> None:
         form.module_id.choices = choices(
             (0, "None"), *((m.id, f"{m.number}. {m.title}") for m in activity.modules)
         )
-        trainers = db.session.scalars(
-            sa.select(StaffUser)
-            .join(StaffAssignment)
-            .where(StaffAssignment.activity_id == activity.id, StaffAssignment.role == Role.TRAINER)
-            .order_by(StaffUser.name)
-        ).all()
+        trainers = programme.trainers_of(activity)
         form.trainer_ids.choices = choices(*((t.id, t.name) for t in trainers))
+    if isinstance(form, PersonForm):
+        form.staff_user_id.choices = choices(
+            (0, _("None")), *((t.id, t.name) for t in programme.trainers_of(activity))
+        )
 
 
 def _part_values(form: FlaskForm, activity: Activity, kind: PartKind) -> dict[str, Any]:
     values = {
         name: field.data
         for name, field in form._fields.items()
-        if name not in ("csrf_token", "trainer_ids", "module_id")
+        if name not in ("csrf_token", "trainer_ids", "module_id", "photo", "remove_photo")
     }
     for name in kind.local_times:
         values[name] = service.local_to_utc(values[name], activity.timezone, field=name)
@@ -236,9 +248,26 @@ def _part_values(form: FlaskForm, activity: Activity, kind: PartKind) -> dict[st
         values["trainers"] = list(
             db.session.scalars(sa.select(StaffUser).where(StaffUser.id.in_(form.trainer_ids.data)))
         )
+    if isinstance(form, PersonForm):
+        values["staff_user_id"] = form.staff_user_id.data or None
     if "position" in values and values["position"] is None:
         values["position"] = 0
     return values
+
+
+def _save(activity: Activity, part: Any, form: FlaskForm, spec: PartKind) -> Any:
+    values = _part_values(form, activity, spec)
+    if isinstance(form, PersonForm):
+        upload = form.photo.data
+        return programme.save_person(
+            activity,
+            part,
+            values,
+            photo=upload.read() if upload else None,
+            remove_photo=bool(form.remove_photo.data),
+            by=staff(),
+        )
+    return service.save_part(activity, part, values, by=staff())
 
 
 @bp.route("/activities/<int:activity_id>/<kind>/", methods=["GET", "POST"])
@@ -260,9 +289,11 @@ def activity_parts(activity_id: int, kind: str, part_id: int | None = None) -> s
         if isinstance(form, SessionForm) and request.method == "GET":
             form.module_id.data = part.module_id or 0
             form.trainer_ids.data = [t.id for t in part.trainers]
+        if isinstance(form, PersonForm) and request.method == "GET":
+            form.staff_user_id.data = part.staff_user_id or 0
     if form.validate_on_submit():
         if saved(
-            lambda: service.save_part(found, part, _part_values(form, found, spec), by=staff()),
+            lambda: _save(found, part, form, spec),
             done=f"The {spec.singular} is saved.",
             form=form,
         ):
@@ -274,6 +305,8 @@ def activity_parts(activity_id: int, kind: str, part_id: int | None = None) -> s
     )
     if spec.model is ActivitySession:
         rows = sorted(rows, key=lambda s: s.starts_at)
+    elif spec.model in (ProgrammePerson, Partner):
+        rows = sorted(rows, key=lambda p: (p.position, p.id))
     return render_template(
         "staff/activities/parts.html",
         activity=found,

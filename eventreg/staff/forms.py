@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,8 +43,10 @@ from ..models import (
     Gender,
     PaymentMethod,
     Proficiency,
+    ProgrammeRole,
     SessionKind,
 )
+from ..models.programme import ROLE_LABELS
 from ..services.activities import known_timezones
 from ..services.costshare import Share
 from ..services.decisions import Decision
@@ -224,6 +228,56 @@ class ContactForm(FlaskForm):
     phone = StringField("Phone", validators=[Length(max=60)])
     email = EmailField("Email", validators=[Optional(), Email(), Length(max=254)])
     position = WholeNumberField("Order", default=1, validators=[Optional()])
+
+
+class PersonForm(FlaskForm):
+    """A speaker, panelist, facilitator or moderator on the programme."""
+
+    name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(lazy_gettext("Organisation"), validators=[Length(max=200)])
+    role = SelectField(
+        lazy_gettext("Role on the programme"),
+        choices=choices(*((role.value, label) for role, label in ROLE_LABELS.items())),
+        default=ProgrammeRole.SPEAKER.value,
+    )
+    bio = TextAreaField(
+        lazy_gettext("Short biography"),
+        description=lazy_gettext("A few sentences; at most 1,000 characters."),
+        validators=[Length(max=1000)],
+    )
+    photo = FileField(
+        lazy_gettext("Photo"),
+        description=lazy_gettext("Optional. A PNG or JPEG picture of at most 2 MB."),
+    )
+    remove_photo = BooleanField(lazy_gettext("Remove the photo"))
+    staff_user_id = SelectField(
+        lazy_gettext("Trainer account"),
+        description=lazy_gettext("A trainer of this activity who is this person, if any."),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+    )
+    position = WholeNumberField(lazy_gettext("Order"), default=1, validators=[Optional()])
+
+
+class PartnerForm(FlaskForm):
+    """An organisation the activity is run with or supported by."""
+
+    name = StringField(lazy_gettext("Organisation"), validators=[DataRequired(), Length(max=200)])
+    part = StringField(
+        lazy_gettext("Its part"),
+        description=lazy_gettext("For example: co-organiser, hosts the field visit."),
+        validators=[Length(max=200)],
+    )
+    url = StringField(
+        lazy_gettext("Web address"),
+        validators=[Optional(), URL(require_tld=True), Length(max=500)],
+    )
+    position = WholeNumberField(lazy_gettext("Order"), default=1, validators=[Optional()])
+
+    def validate_url(self, field: Field) -> None:
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError(lazy_gettext("Give an address starting with https://."))
 
 
 class AudienceForm(FlaskForm):
