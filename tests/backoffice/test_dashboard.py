@@ -26,9 +26,10 @@ from eventreg.models import (
 from ..conftest import sign_in
 from .test_scale import add_applications, counting
 
-# The staff session, the person, their roles, the activities, and one grouped query per figure
-# (9 measured at 50 activities and 10,000 applications, as at 2 and 100).
-MOST_STATEMENTS = 10
+# The staff session, the person, the activities, one grouped query per figure (9 in all, the
+# same at 2 activities and 100 applications as at 50 and 10,000), and the organisation's
+# settings, which the page layout reads (3 times when measured).
+MOST_STATEMENTS = 12
 
 NOW = datetime(2031, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -208,5 +209,5 @@ def test_the_dashboard_of_fifty_activities_and_ten_thousand_applications_is_boun
     assert page.status_code == 200
     assert page.text.count('class="card dashboard-card"') == 50
     assert len(large) == len(small)  # nothing grows with activities or applications
-    assert len(large) <= MOST_STATEMENTS, large
+    assert len(large) <= MOST_STATEMENTS, "\n".join(s[:90] for s in large)
     print(f"dashboard statements at 50 activities, 10,000 applications: {len(large)}")
