@@ -8,7 +8,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from eventreg.extensions import db
-from eventreg.models import Activity, ActivitySession, Application, ApplicationStatus
+from eventreg.models import (
+    Activity,
+    ActivitySession,
+    Application,
+    ApplicationStatus,
+    StaffAssignment,
+)
 
 
 def demo_password(email: str) -> str:
@@ -42,7 +48,13 @@ def staff_paths(workshop: Activity) -> list[str]:
         .order_by(ActivitySession.starts_at)
         .limit(1)
     )
-    assert application is not None and session is not None
+    colleague = db.session.scalar(
+        sa.select(StaffAssignment.staff_user_id)
+        .where(StaffAssignment.activity_id == workshop.id)
+        .order_by(StaffAssignment.id)
+        .limit(1)
+    )
+    assert application is not None and session is not None and colleague is not None
     activity = f"/staff/activities/{workshop.id}"
     one = f"/staff/applications/{application.id}"
     return [
@@ -57,6 +69,7 @@ def staff_paths(workshop: Activity) -> list[str]:
         f"{activity}/fees/",
         f"{activity}/contacts/",
         f"{activity}/audience/",
+        f"{activity}/team",
         f"{activity}/applications",
         f"{activity}/money",
         f"{activity}/audit",
@@ -70,6 +83,10 @@ def staff_paths(workshop: Activity) -> list[str]:
         f"{one}/message",
         f"{one}/money",
         "/staff/outbox",
+        "/staff/people",
+        f"/staff/people/{colleague}",
+        "/staff/account",
+        "/staff/account/two-factor",
         "/trainer/",
         f"/trainer/sessions/{session.id}",
         f"/trainer/activities/{workshop.id}/attendance",
