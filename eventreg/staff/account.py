@@ -178,7 +178,11 @@ def two_factor_confirm() -> Response | tuple[str, int]:
         return redirect(url_for(".account"))
     form = CodeForm()
     secret = session.get(ENROL_KEY)
-    if form.validate_on_submit() and isinstance(secret, str):
+    valid = form.validate_on_submit()
+    if valid and not isinstance(secret, str):
+        # The session lost the secret (e.g. signed in again): a new one is shown.
+        form.code.errors = [_("The set-up started again: scan this code and type a new one.")]
+    elif valid and isinstance(secret, str):
         done = saved(
             lambda: two_factor.confirm_enrolment(staff(), secret, form.code.data or ""),
             done=_("Two-factor sign-in is on."),

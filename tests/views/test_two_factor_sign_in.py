@@ -159,3 +159,16 @@ def test_when_required_an_admin_sets_it_up_before_anything_else(app, sign_in_as,
         assert trainer.get("/staff/").status_code == 200  # the rule is for admins
     finally:
         app.config["STAFF_ADMINS_NEED_TWO_FACTOR"] = False
+
+
+def test_a_code_sent_after_the_set_up_was_lost_asks_to_scan_again(app, sign_in_as):
+    me = sign_in_as(Role.TRAINER)
+    page = me.get("/staff/account")  # the set-up page was never opened: no secret pending
+    sent = me.post(
+        "/staff/account/two-factor",
+        data={"code": "123456", "csrf_token": csrf_token_from(page.text)},
+    )
+    assert sent.status_code == 422
+    assert "The set-up started again" in sent.text
+    database.session.expire_all()
+    assert not database.session.get(StaffUser, me.user.id).two_factor
