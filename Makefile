@@ -40,7 +40,7 @@ translations: $(MO_FILES)
 translations/%.mo: translations/%.po | $(VENV)/.installed-run
 	@$(BIN)/pybabel -q compile -i $< -o $@
 translations-update: | $(VENV)/.installed-run
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg --ignore-dirs=".*" -k lazy_gettext -k lazy_ngettext:1,2 --sort-output \
 	    --add-location=file --no-wrap --project eventreg -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete --no-fuzzy-matching
 
