@@ -147,7 +147,8 @@ def test_a_reader_switches_to_spanish_with_the_link_and_stays_in_spanish(
         "awa.es@example.net",
     )
     phone.get_by_role("button", name="Enviar mi solicitud").click()
-    assert phone.get_by_role("heading", level=1).inner_text() == "Gracias: hemos recibido su solicitud"
+    thanks = phone.get_by_role("heading", level=1).inner_text()
+    assert thanks == "Gracias: hemos recibido su solicitud"
 
     deliver()
     [mail] = smtp.to("awa.es@example.net")
