@@ -67,6 +67,8 @@ EDITABLE = (
     "waitlist_auto_offer",
     "evaluation_anonymous",
     "evaluation_per_module",
+    "keep_others_days",
+    "keep_participants_days",
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

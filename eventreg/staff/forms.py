@@ -59,6 +59,7 @@ LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 # Whole numbers and amounts (minor units) live in INTEGER columns: PostgreSQL refuses more.
 LARGEST_WHOLE = 2**31 - 1
+MAX_KEEP_DAYS = 100 * 365  # retention periods, in days
 
 
 class WholeNumberField(IntegerField):
@@ -185,6 +186,14 @@ class ActivityForm(FlaskForm):
     waitlist_auto_offer = BooleanField("Offer a freed place to the waiting list automatically")
     evaluation_anonymous = BooleanField("Evaluation answers are anonymous", default=True)
     evaluation_per_module = BooleanField("Evaluate each module")
+    keep_others_days = WholeNumberField(
+        lazy_gettext("Days to keep applicants who did not take part, after the end"),
+        validators=[Optional(), NumberRange(0, MAX_KEEP_DAYS)],
+    )
+    keep_participants_days = WholeNumberField(
+        lazy_gettext("Days to keep participants, after the end"),
+        validators=[Optional(), NumberRange(0, MAX_KEEP_DAYS)],
+    )
 
     def validate_currency(self, field: Field) -> None:
         field.data = (field.data or "").upper()

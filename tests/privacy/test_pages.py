@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 
 from eventreg.extensions import db as _db
-from eventreg.models import Application, Certificate, Role
+from eventreg.models import Activity, Application, Certificate, Role
 
 from ..applicant.conftest import submit, token_of
 from ..conftest import csrf_token_from
@@ -118,3 +118,18 @@ def test_a_refusal_is_shown_to_the_applicant_and_a_hold_stops_erasure(client, wo
     )
     assert refused.status_code == 422 and "Release the hold on retention first." in refused.text
     assert client.get(f"/my/{token}").status_code == 200
+
+
+def test_an_activity_sets_its_own_retention_periods(db, sign_in_as, make_activity):
+    from ..views.test_staff_activities import form_data, post_form
+
+    manager = sign_in_as(Role.ACTIVITY_MANAGER, make_activity())
+    page = manager.get("/staff/activities/new").text
+    assert "Days to keep participants, after the end" in page
+    refused = post_form(manager, "/staff/activities/new", **form_data(keep_others_days="-1"))
+    assert "Number must be between 0 and 36500." in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+    response = post_form(manager, "/staff/activities/new", **form_data(keep_others_days="30"))
+    assert "/staff/activities/" in response.headers["Location"]
+    activity = db.session.scalar(sa.select(Activity).where(Activity.reference == "A927357"))
+    assert (activity.keep_others_days, activity.keep_participants_days) == (30, None)
