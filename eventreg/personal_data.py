@@ -162,6 +162,8 @@ NOT_ABOUT_APPLICANTS: dict[str, str] = {
     "alembic_version": "migrations",
     "privacy_notices": "the organisation's texts",
     "organisation_settings": "the organisation's name, signatory and defaults",
+    "programme_people": "speakers and facilitators the organiser publishes, not applicants",
+    "partners": "organisations the programme names",
 }
 
 BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}

@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,7 +145,7 @@ def file_store(request, app, uploads, monkeypatch):
 
 @pytest.fixture
 def zbigniew_everywhere(
-    app, db, client, workshop, make_staff, factories, deliver, smtp, file_store
+    app, db, client, workshop, make_staff, factories, deliver, smtp, file_store, monkeypatch
 ):
     """Zbigniew applies with a CV and answers, and every kind of record is made about him."""
     activity = workshop
@@ -205,6 +205,8 @@ def zbigniew_everywhere(
     _db.session.commit()
     deliver()  # the acknowledgement, the decision, the grant and payment emails go out
     assert smtp.to(EMAIL)
+    after_the_end = activity.ends_at + timedelta(days=1)
+    monkeypatch.setattr(clock, "now", lambda: after_the_end)  # the course has taken place
     for session in activity.sessions:
         for person in (zbigniew, amina):
             attendance.mark(person, session, present=True, by=assistant)
