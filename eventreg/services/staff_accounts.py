@@ -15,11 +15,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..emails import queue_email
 from ..extensions import db
-from ..models import Activity, Role, StaffAssignment, StaffInvitation, StaffUser
+from ..models import Activity, AuditLog, Role, StaffAssignment, StaffInvitation, StaffUser
 from . import audit, staff_auth, staff_sessions
 from .errors import DomainError
 
@@ -309,6 +310,37 @@ def remove_role(assignment: StaffAssignment, *, by: StaffUser) -> None:
     )
     db.session.delete(assignment)
     db.session.flush()
+
+
+def history(user: StaffUser, *, limit: int = 50) -> list[AuditLog]:
+    """The latest changes to a person's account, newest first (their roles are in each
+    activity's audit log)."""
+    query = (
+        sa.select(AuditLog)
+        .options(selectinload(AuditLog.actor))
+        .where(AuditLog.entity_type == "StaffUser", AuditLog.entity_id == user.id)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def change_label(action: str) -> str:
+    """What an audited change to an account was, as people read it."""
+    labels = {
+        "staff.invited": _("Invited"),
+        "staff.invitation_accepted": _("Chose a password from the invitation"),
+        "staff.renamed": _("Renamed"),
+        "staff.deactivated": _("Deactivated"),
+        "staff.reactivated": _("Reactivated"),
+        "staff.admin_granted": _("Made admin"),
+        "staff.admin_removed": _("Admin rights removed"),
+        "staff.two_factor_on": _("Two-factor sign-in turned on"),
+        "staff.two_factor_off": _("Two-factor sign-in turned off"),
+        "staff.two_factor_reset": _("Two-factor sign-in reset"),
+        "staff.recovery_code_used": _("Signed in with a recovery code"),
+    }
+    return labels.get(action, action)
 
 
 def role_label(role: Role) -> str:

@@ -97,6 +97,8 @@ def _person_page(user: StaffUser, name_form: NameForm | None = None) -> tuple[st
         codes_left=two_factor.recovery_codes_left(user),
         is_me=user.id == staff().id,
         roles=staff_accounts.roles_of(user),
+        history=staff_accounts.history(user),
+        change_label=staff_accounts.change_label,
         role_label=staff_accounts.role_label,
     )
     return page, 422 if name_form.errors else 200

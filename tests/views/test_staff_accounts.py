@@ -126,6 +126,9 @@ def test_a_deactivated_person_is_signed_out_at_their_next_request(app, sign_in_a
 
     post(admin, f"/staff/people/{trainer.user.id}/active", {"to": "on"})
     assert lets_in(sign_in(app.test_client(), trainer.user.email))
+    history = admin.get(f"/staff/people/{trainer.user.id}").text
+    by = f"(by {admin.user.name})"
+    assert f"Deactivated {by}" in history and f"Reactivated {by}" in history
 
 
 def test_a_manager_gives_roles_on_their_activity_and_invites_into_one(
