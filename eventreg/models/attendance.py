@@ -44,25 +44,49 @@ class Attendance(Model):
 
 
 class QuestionKind(enum.StrEnum):
-    RATING = "rating"  # 1 to 5
+    RATING = "rating"  # 1 to 5, with labelled ends
     OPEN = "open"
+    CHOICE = "choice"  # one of the question's options
 
 
 class EvaluationQuestion(Model):
-    """A question of an activity's evaluation questionnaire."""
+    """A question of an activity's evaluation questionnaire, or (no activity) of the
+    organisation's default set.
+
+    Once answered, a question's wording never changes: editing it retires it and adds a
+    new version, so each answer keeps the words it was given under.
+    """
 
     __tablename__ = "evaluation_questions"
-    __table_args__ = (sa.UniqueConstraint("activity_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(
+    activity_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("activities.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column()
     kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind, "question_kind"))
     text: Mapped[str] = mapped_column(sa.Text)
+    # A rating's two ends, e.g. "poor" and "excellent".
+    low_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    high_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    # A choice question's options, in order.
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The module whose section the question is in; none: the general section.
+    module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("modules.id", ondelete="SET NULL"))
+    # Set when the question was removed or replaced by a new version after answers came.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The question this one is a new version of.
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evaluation_questions.id", ondelete="SET NULL")
+    )
 
-    activity: Mapped[Activity] = relationship()
+    activity: Mapped[Activity | None] = relationship()
+    module: Mapped[Module | None] = relationship()
+
+    @property
+    def scale_ends(self) -> tuple[str, str]:
+        """The words at either end of a rating: the question's own, else poor/excellent."""
+        return (self.low_label or "poor", self.high_label or "excellent")
 
 
 def new_invitation_token() -> str:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..formatting import country_name
 from ..models import TAKING_PART, Activity, ActivitySession, Application
 from ..services.errors import DomainError
-from ..services.evaluations import questions_for
+from ..services.evaluations import questions_for, sections
 from .render import branding_for, render_pdf
 
 # Who is expected in the room: confirmed participants, and those already marked attended.
@@ -140,6 +140,5 @@ def evaluation_sheets(
         activity=activity,
         branding=branding_for(activity),
         respondents=respondents,
-        ratings=[q for q in questions if q.kind == "rating"],
-        open_questions=[q for q in questions if q.kind == "open"],
+        sections=sections(questions),
     )

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from .. import i18n
 from ..extensions import db
@@ -35,6 +35,12 @@ def evaluation_form(questions: list[EvaluationQuestion]) -> FlaskForm:
                 choices=SCALE,
                 coerce=int,
                 validators=[InputRequired("Choose a rating from 1 to 5.")],
+            )
+        elif question.kind == QuestionKind.CHOICE:
+            field = RadioField(
+                question.text,
+                choices=[SelectChoice(option, option) for option in question.options],
+                validators=[Optional()],
             )
         else:
             field = TextAreaField(
@@ -75,6 +81,7 @@ def evaluate(token: str) -> str | Response | tuple[str, int]:
         form=form,
         activity=activity,
         questions=questions,
+        sections=evaluations.sections(questions),
         module=module,
         anonymous=activity.evaluation_anonymous,
     )

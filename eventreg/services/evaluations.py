@@ -50,20 +50,84 @@ DEFAULT_QUESTIONS: tuple[tuple[QuestionKind, str], ...] = (
 
 
 def stored_questions(activity: Activity) -> list[EvaluationQuestion]:
-    """The activity's own questions, in order (possibly none)."""
-    return list(
-        db.session.scalars(
+    """The activity's own questions now asked, in order (possibly none): the general
+    section first, then one section per module."""
+    questions = [
+        q
+        for q in db.session.scalars(
             sa.select(EvaluationQuestion)
-            .where(EvaluationQuestion.activity_id == activity.id)
-            .order_by(EvaluationQuestion.position)
+            .where(
+                EvaluationQuestion.activity_id == activity.id,
+                EvaluationQuestion.retired_at.is_(None),
+            )
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
         )
-    )
+    ]
+    return sorted(questions, key=_section_order)
+
+
+def _section_order(question: EvaluationQuestion) -> tuple[int, int]:
+    return (question.module.number if question.module else 0, question.position)
+
+
+@dataclass(frozen=True)
+class Section:
+    """Questions about the whole activity (no module) or about one module, in order."""
+
+    module: Module | None
+    questions: list[EvaluationQuestion]
+
+    def of_kind(self, kind: str) -> list[EvaluationQuestion]:
+        return [q for q in self.questions if q.kind == kind]
+
+
+def sections(questions: list[EvaluationQuestion]) -> list[Section]:
+    """Questions grouped as the forms show them: the general section, then each module's."""
+    grouped: list[Section] = []
+    for question in questions:
+        module = question.module if question.module_id else None
+        if not grouped or grouped[-1].module is not module:
+            grouped.append(Section(module, []))
+        grouped[-1].questions.append(question)
+    return grouped
 
 
 def default_questions(activity: Activity) -> list[EvaluationQuestion]:
-    """The default set for an activity, as new objects that are not added to the session."""
+    """The organisation's default set (as edited by admins, else the built-in one) for an
+    activity, as new objects that are not added to the session."""
+    organisation_set = list(
+        db.session.scalars(
+            sa.select(EvaluationQuestion)
+            .where(
+                EvaluationQuestion.activity_id.is_(None),
+                EvaluationQuestion.retired_at.is_(None),
+            )
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+    if organisation_set:
+        return [
+            EvaluationQuestion(
+                activity_id=activity.id,
+                position=position,
+                kind=q.kind,
+                text=q.text,
+                low_label=q.low_label,
+                high_label=q.high_label,
+                options=list(q.options or []),
+            )
+            for position, q in enumerate(organisation_set, start=1)
+        ]
     return [
-        EvaluationQuestion(activity_id=activity.id, position=position, kind=kind, text=text)
+        EvaluationQuestion(
+            activity_id=activity.id,
+            position=position,
+            kind=kind,
+            text=text,
+            low_label="",
+            high_label="",
+            options=[],
+        )
         for position, (kind, text) in enumerate(DEFAULT_QUESTIONS, start=1)
     ]
 
@@ -86,6 +150,23 @@ def ensure_questions(activity: Activity) -> list[EvaluationQuestion]:
     db.session.add_all(questions)
     db.session.flush()
     return questions
+
+
+def asked_and_answered(activity: Activity) -> list[EvaluationQuestion]:
+    """The questions now asked, then earlier versions that have answers (their words as
+    they were): what the report and the CSV show."""
+    earlier = list(
+        db.session.scalars(
+            sa.select(EvaluationQuestion)
+            .where(
+                EvaluationQuestion.activity_id == activity.id,
+                EvaluationQuestion.retired_at.is_not(None),
+                sa.exists().where(EvaluationAnswer.question_id == EvaluationQuestion.id),
+            )
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+    return questions_for(activity) + earlier
 
 
 # --- Online evaluation: invitations, answers, and the report staff send upward ---------------
@@ -192,6 +273,15 @@ def _answers(activity: Activity, values: Mapping[int, int | str | None]) -> list
                     f"Rate “{question.text}” from 1 to 5.", field=f"q{question.id}"
                 )
             answers.append(EvaluationAnswer(question_id=question.id, rating=value))
+        elif question.kind == QuestionKind.CHOICE:
+            chosen = str(value or "")
+            if chosen and chosen not in question.options:
+                raise InvalidAnswers(
+                    f"Choose one of the answers offered to “{question.text}”.",
+                    field=f"q{question.id}",
+                )
+            # The option's words are kept, as the question's are: later edits leave them.
+            answers.append(EvaluationAnswer(question_id=question.id, text=chosen))
         else:
             text = str(value or "").strip()
             if len(text) > OPEN_ANSWER_LIMIT:
@@ -263,6 +353,19 @@ class QuestionResult:
     texts: list[str]
 
     @property
+    def retired(self) -> bool:
+        """Asked earlier only: removed, or replaced by a new version, after answers came."""
+        return self.question.retired_at is not None
+
+    @property
+    def choices(self) -> dict[str, int]:
+        """A choice question's options with how often each was chosen (earlier options too)."""
+        counted = {option: 0 for option in self.question.options or []}
+        for text in self.texts:
+            counted[text] = counted.get(text, 0) + 1
+        return counted
+
+    @property
     def mean(self) -> float | None:
         if not self.count:
             return None
@@ -291,7 +394,7 @@ class EvaluationReport:
 
 def report(activity: Activity, *, module: Module | None = None) -> EvaluationReport:
     """The evaluation results of an activity (or one of its modules), in four queries."""
-    questions = questions_for(activity)
+    questions = asked_and_answered(activity)
     scope = [EvaluationResponse.activity_id == activity.id]
     if module is not None:
         scope.append(EvaluationResponse.module_id == module.id)
@@ -347,7 +450,8 @@ def report(activity: Activity, *, module: Module | None = None) -> EvaluationRep
 
 def answers_csv(activity: Activity) -> str:
     """Raw answers, one row per response; names only when the evaluation is not anonymous."""
-    questions = ensure_questions(activity)
+    ensure_questions(activity)
+    questions = asked_and_answered(activity)
     named = not activity.evaluation_anonymous
     buffer = io.StringIO()
     writer = csv.writer(buffer)

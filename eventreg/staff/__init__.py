@@ -21,6 +21,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     outbox,
     people,
     privacy,
+    questionnaire,
     questions,
     review,
     team,

@@ -69,7 +69,11 @@ def evaluation_paper(activity_id: int) -> str | Response:
         ):
             return redirect(url_for(".evaluation_paper", activity_id=activity.id))
     return render_template(
-        "staff/evaluation_paper.html", activity=activity, form=form, questions=questions
+        "staff/evaluation_paper.html",
+        activity=activity,
+        form=form,
+        questions=questions,
+        sections=evaluations.sections(questions),
     )
 
 

@@ -34,10 +34,12 @@ from eventreg.models import (
     CostShareGrant,
     DeliveryStatus,
     EmailOutbox,
+    EvaluationQuestion,
     Job,
     Payment,
     PaymentMethod,
     Question,
+    QuestionKind,
     Role,
     WebhookDelivery,
     WebhookEndpoint,
@@ -87,6 +89,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.privacy_hold": ADMINS,
     "staff.privacy_release": ADMINS,
     "staff.privacy_notice_edit": ADMINS,
+    "staff.default_questionnaire": ADMINS,
+    "staff.default_questionnaire_add": ADMINS,
+    "staff.default_questionnaire_change": ADMINS,
+    "staff.questionnaire": MANAGERS,
+    "staff.questionnaire_add": MANAGERS,
+    "staff.questionnaire_change": MANAGERS,
     "staff.job": OWN_JOBS,
     "staff.job_download": OWN_JOBS,
     # Webhooks
@@ -280,8 +288,25 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
     )
     question = Question(activity_id=activity.id, type="yes_no", label={"en": "Visa?"})
     spare_question = Question(activity_id=activity.id, type="yes_no", label={"en": "Spare"})
+    evaluation_question = EvaluationQuestion(
+        activity_id=activity.id, position=1, kind=QuestionKind.RATING, text="Relevance"
+    )
+    default_question = EvaluationQuestion(
+        activity_id=None, position=1, kind=QuestionKind.OPEN, text="Anything else?"
+    )
     database.session.add_all(
-        [grant, payment, certificate, email, job, hook, question, spare_question]
+        [
+            grant,
+            payment,
+            certificate,
+            email,
+            job,
+            hook,
+            question,
+            spare_question,
+            evaluation_question,
+            default_question,
+        ]
     )
     database.session.flush()
     files.store().save("answers/matrix.png", b"\x89PNG\r\n\x1a\n matrix")
@@ -318,10 +343,12 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
             "answer_id": answer.id,
             "staff_id": owner.id,
             "assignment_id": assignment.id,
+            "item_id": evaluation_question.id,
         },
         "overrides": {
             "staff.activity_part_delete": {"part_id": spare.id},
             "staff.question_remove": {"question_id": spare_question.id},
+            "staff.default_questionnaire_change": {"item_id": default_question.id},
         },
         "data": {"trainer.mark": {"application_id": str(application.id)}},
         "query": {"staff.attendance_sheet": {"session": session.id}},
