@@ -10,7 +10,7 @@ keep their values; the new columns get empty defaults. Downgrade drops the defau
 choice questions (with their answers, by cascade) before the older constraints return.
 
 Revision ID: d4e1b2c3a5f6
-Revises: c3f0a9d1e2b7
+Revises: 039b08818247
 Create Date: 2026-12-01 22:50:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4e1b2c3a5f6'
-down_revision = 'c3f0a9d1e2b7'
+down_revision = '039b08818247'
 branch_labels = None
 depends_on = None
 
