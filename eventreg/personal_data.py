@@ -164,6 +164,7 @@ NOT_ABOUT_APPLICANTS: dict[str, str] = {
     "organisation_settings": "the organisation's name, signatory and defaults",
     "programme_people": "speakers and facilitators the organiser publishes, not applicants",
     "partners": "organisations the programme names",
+    "document_counters": "the last receipt number given",
 }
 
 BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}

@@ -39,7 +39,7 @@ from .audit import AuditLog
 from .base import utcnow
 from .files import StoredFile
 from .jobs import Job, JobStatus
-from .money import CostShareGrant, Payment, PaymentMethod
+from .money import CostShareGrant, DocumentCounter, Payment, PaymentMethod
 from .organisation import OrganisationSettings
 from .outbox import EmailOutbox, OutboxAttachment, OutboxStatus
 from .privacy import PrivacyNotice
@@ -101,6 +101,7 @@ __all__ = [
     "OutboxAttachment",
     "OutboxStatus",
     "Partner",
+    "DocumentCounter",
     "Payment",
     "PaymentMethod",
     "PaymentSource",

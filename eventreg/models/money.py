@@ -57,7 +57,10 @@ class Payment(Model):
     """Money received for an application."""
 
     __tablename__ = "payments"
-    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.UniqueConstraint("receipt_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -71,9 +74,22 @@ class Payment(Model):
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # One sequence for the whole organisation, never reused (see services/receipts.py);
+    # None for payments recorded before receipts were numbered.
+    receipt_number: Mapped[int | None] = mapped_column()
 
     application: Mapped[Application] = relationship(back_populates="payments")
     recorded_by: Mapped[StaffUser | None] = relationship()
+
+
+class DocumentCounter(Model):
+    """The last number given in one of the organisation's sequences (receipts): a row
+    incremented in place, so a number is never given twice nor reused."""
+
+    __tablename__ = "document_counters"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
 
 
 # -- The amount due: one definition, as a Python value and as SQL ----------------------------

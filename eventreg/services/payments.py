@@ -29,7 +29,7 @@ from ..models import (
     utcnow,
 )
 from ..models.money import amount_due, granted_sum, paid_sum
-from . import audit
+from . import audit, receipts
 from .correspondence import email_context
 from .errors import DomainError
 from .lifecycle import lock_application
@@ -109,6 +109,7 @@ def record_payment(
         method=method,
         note=note.strip(),
         recorded_by_id=by.id,
+        receipt_number=receipts.next_number(),
     )
     application.payments.append(payment)
     db.session.flush()
