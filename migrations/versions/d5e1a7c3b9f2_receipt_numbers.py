@@ -6,7 +6,7 @@ Reviewed by hand: a new table, a nullable unique column on payments (payments re
 before have no number), batch mode for SQLite.
 
 Revision ID: d5e1a7c3b9f2
-Revises: 039b08818247
+Revises: d4e1b2c3a5f6
 Create Date: 2026-12-01 23:05:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5e1a7c3b9f2'
-down_revision = '039b08818247'
+down_revision = 'd4e1b2c3a5f6'
 branch_labels = None
 depends_on = None
 
