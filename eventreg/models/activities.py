@@ -310,6 +310,12 @@ class ActivitySession(Model):
     module: Mapped[Module | None] = relationship(back_populates="sessions")
     trainers: Mapped[list[StaffUser]] = relationship(secondary=session_trainers)
 
+    def facilitators(self) -> list[str]:
+        """The names, as on the programme, of this session's trainers who are linked to a
+        person on it; trainers who are not on the programme are not named in public."""
+        names = {p.staff_user_id: p.name for p in self.activity.people if p.staff_user_id}
+        return [names[trainer.id] for trainer in self.trainers if trainer.id in names]
+
     @property
     def local_start(self) -> datetime:
         return self.starts_at.astimezone(self.activity.zone)

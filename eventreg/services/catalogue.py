@@ -65,6 +65,7 @@ def visible_activity(slug: str) -> Activity | None:
         .options(
             selectinload(Activity.modules).selectinload(Module.sessions),
             selectinload(Activity.sessions).selectinload(ActivitySession.module),
+            selectinload(Activity.sessions).selectinload(ActivitySession.trainers),
             selectinload(Activity.fee_components),
             selectinload(Activity.contacts),
             selectinload(Activity.audience_groups),

@@ -4,7 +4,7 @@ the public page and in the programme PDF, a facilitator linked to a trainer acco
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,12 +16,14 @@ from eventreg.extensions import db as database
 from eventreg.models import (
     Activity,
     ActivityKind,
+    ActivitySession,
     ActivityStatus,
     AuditLog,
     Partner,
     ProgrammePerson,
     ProgrammeRole,
     Role,
+    StaffUser,
 )
 from eventreg.services import programme
 
@@ -128,7 +130,7 @@ def test_a_photo_can_be_removed_and_a_draft_hides_its_photos(client, workshop, s
 
 
 def test_only_a_trainer_of_the_activity_can_be_linked_to_a_facilitator(
-    workshop, sign_in_as, make_staff, make_activity
+    client, workshop, sign_in_as, make_staff, make_activity
 ):
     manager = sign_in_as(Role.ACTIVITY_MANAGER, workshop)
     trainer = make_staff(Role.TRAINER, workshop, name="Tomás Trainer")
@@ -150,6 +152,31 @@ def test_only_a_trainer_of_the_activity_can_be_linked_to_a_facilitator(
     assert person.staff_user_id == trainer.id
     listing = manager.get(f"/staff/activities/{workshop.id}/people/").text
     assert listing.count("Tomás Trainer") >= 2  # the person, and the account linked to them
+
+    # The public timetable names the facilitator of the sessions their account trains.
+    starts = workshop.starts_at + timedelta(hours=1)
+    database.session.add_all(
+        [
+            ActivitySession(
+                activity_id=workshop.id,
+                title="Risk mapping",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                trainers=[database.session.get(StaffUser, trainer.id)],
+            ),
+            ActivitySession(
+                activity_id=workshop.id,
+                title="Field visit",
+                starts_at=starts + timedelta(days=1),
+                ends_at=starts + timedelta(days=1, hours=2),
+                trainers=[database.session.get(StaffUser, elsewhere.id)],
+            ),
+        ]
+    )
+    database.session.commit()
+    page = client.get(f"/activities/{workshop.slug}").text
+    assert page.count("With Tomás Trainer") == 1
+    assert "Trainer Elsewhere" not in page  # a trainer not on the programme is not named
 
 
 def test_partners_are_kept_and_only_web_addresses_are_linked(client, workshop, sign_in_as):

@@ -68,6 +68,8 @@ def staff_paths(workshop: Activity) -> list[str]:
         f"{activity}/sessions/{session.id}",
         f"{activity}/fees/",
         f"{activity}/contacts/",
+        f"{activity}/people/",
+        f"{activity}/partners/",
         f"{activity}/audience/",
         f"{activity}/team",
         f"{activity}/applications",

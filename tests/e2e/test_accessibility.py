@@ -45,9 +45,11 @@ def test_public_and_applicant_pages(served, demo, db, page, phone):
             Application.activity_id == demo.id, Application.status == ApplicationStatus.ACCEPTED
         )
     )
+    congress = db.session.scalar(sa.select(Activity).where(Activity.kind == "congress_session"))
     paths = [
         "/",
         f"/activities/{demo.slug}",
+        f"/activities/{congress.slug}",
         f"/activities/{demo.slug}/apply",
         f"/my/{applicant.token}",
         "/verify",
