@@ -112,6 +112,9 @@ def save_question(
     if not label.get("en"):
         raise InvalidQuestion("Give the question in English at least.", field="label_en")
     settings = kind.check_settings(spec.settings)
+    # Retention of this question's answers (services/retention.py), whatever the type.
+    if isinstance(spec.settings.get("keep_days"), int) and spec.settings["keep_days"] >= 0:
+        settings["keep_days"] = spec.settings["keep_days"]
     if question.id is not None and question.type != spec.type and _answered(question):
         raise InvalidQuestion(
             "This question has answers: its type cannot change. Archive it and add another.",

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -75,6 +76,10 @@ class QuestionForm(FlaskForm):
     max_date = DateField("Date: latest accepted", validators=[Optional()])
     max_mb = IntegerField(
         "File: largest size in MB", validators=[Optional(), NumberRange(min=1, max=10)]
+    )
+    keep_days = IntegerField(
+        lazy_gettext("Erase the answers this many days after the activity ends"),
+        validators=[Optional(), NumberRange(min=0, max=36500)],
     )
     condition = SelectMultipleField(
         "Show only when an earlier answer is one of",
@@ -178,6 +183,7 @@ _SETTINGS = (
     "min_date",
     "max_date",
     "max_mb",
+    "keep_days",
 )
 
 

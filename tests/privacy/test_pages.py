@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 
 from eventreg.extensions import db as _db
-from eventreg.models import Activity, Application, Certificate, Role
+from eventreg.models import Activity, Application, Certificate, Question, Role
 
 from ..applicant.conftest import submit, token_of
 from ..conftest import csrf_token_from
@@ -133,3 +133,25 @@ def test_an_activity_sets_its_own_retention_periods(db, sign_in_as, make_activit
     assert "/staff/activities/" in response.headers["Location"]
     activity = db.session.scalar(sa.select(Activity).where(Activity.reference == "A927357"))
     assert (activity.keep_others_days, activity.keep_participants_days) == (30, None)
+
+
+def test_the_builder_sets_how_long_a_question_keeps_its_answers(db, sign_in_as, make_activity):
+    activity = make_activity()
+    db.session.commit()
+    manager = sign_in_as(Role.ACTIVITY_MANAGER, activity)
+    url = f"/staff/activities/{activity.id}/form/application/questions"
+    page = manager.get(url)
+    assert "Erase the answers this many days after the activity ends" in page.text
+    response = manager.post(
+        url,
+        data={
+            "csrf_token": csrf_token_from(page.text),
+            "type": "short_text",
+            "label_en": "Passport number",
+            "keep_days": "30",
+        },
+    )
+    assert response.headers["Location"].endswith(url)
+    db.session.expire_all()
+    [question] = db.session.scalars(sa.select(Question)).all()
+    assert question.settings["keep_days"] == 30
