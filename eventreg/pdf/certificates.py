@@ -27,6 +27,7 @@ from ..models import Activity, Certificate
 from ..services.certificates import ensure_printable, issued_certificates
 from ..services.errors import DomainError
 from . import pool
+from .joining import join_tagged
 from .render import Branding, branding_for, layout, render_html, static_root, write
 
 if TYPE_CHECKING:
@@ -259,27 +260,21 @@ def _merged_in_workers(
     processes: int,
     progress: Progress | None,
 ) -> bytes:
-    """The merged PDF from chunks laid out in worker processes, joined in order with pypdf.
+    """The merged PDF from chunks laid out in worker processes, joined in order.
 
-    Each chunk brings its own subset of the fonts, so the file is somewhat bigger than one
-    laid out as a single document.
+    The join keeps each chunk's structure tree (joining.join_tagged), so the batch is as
+    tagged as one laid out in a single process. Each chunk brings its own subset of the
+    fonts, so the file is somewhat bigger than one laid out as a single document.
     """
-    from pypdf import PdfReader, PdfWriter
-
     total = len(certificates)
-    writer = PdfWriter()
+    chunks: list[bytes] = []
     done = 0
     for run, (pdf,) in _in_workers(activity, certificates, processes=processes, split=False):
-        reader = PdfReader(io.BytesIO(pdf))
-        if done == 0 and reader.metadata is not None:
-            writer.add_metadata(dict(reader.metadata))  # title, author, creator, producer
-        writer.append(reader)
+        chunks.append(pdf)
         done += len(run)
         if progress is not None and done < total:
             progress(done, total)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return join_tagged(chunks)
 
 
 def _pages_by_certificate(document: Document, codes: Sequence[str]) -> list[list[int]]:

@@ -74,6 +74,23 @@ def test_the_merged_pdf_has_every_certificate_in_order(workshop, six_certificate
         assert certificate.code in text
     assert reader.metadata.title == f"Certificates {workshop.reference}"
     assert progress == [(2, 6), (4, 6), (6, 6)]
+    # Joined from three chunks, it is still one tagged document: one structure tree whose
+    # elements point at the joined pages, each page with its own parent-tree key.
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "en"
+    tree = catalog["/StructTreeRoot"]
+    [document] = tree["/K"]
+    pages = {page.indirect_reference.idnum for page in reader.pages}
+    on_pages = {
+        element.get_object().raw_get("/Pg").idnum
+        for element in document.get_object()["/K"]
+        if "/Pg" in element.get_object()
+    }
+    assert on_pages == pages
+    keys = [page["/StructParents"] for page in reader.pages]
+    assert len(set(keys)) == 6
+    nums = tree["/ParentTree"]["/Nums"]
+    assert set(keys) <= {nums[index] for index in range(0, len(nums), 2)}
 
 
 def test_the_zip_has_the_same_files_in_the_same_order(
