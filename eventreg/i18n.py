@@ -12,12 +12,14 @@ default (`DEFAULT_LANGUAGE`). Staff pages ship in English only for now.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, refresh
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 babel = Babel()
@@ -101,6 +103,21 @@ def language_links() -> list[LanguageLink]:
     return links
 
 
+def page_of_pages(translated: str) -> Markup:
+    """A translated 'Page %(page)s of %(pages)s' (filled with @@page@@ and @@pages@@) as CSS
+    `content` with the page counters, for the PDFs' page margins."""
+    parts = re.split(r"(@@pages?@@)", str(translated))
+    css = []
+    for part in parts:
+        if part == "@@page@@":
+            css.append("counter(page)")
+        elif part == "@@pages@@":
+            css.append("counter(pages)")
+        elif part:
+            css.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(css))
+
+
 def text_direction() -> str:
     """'rtl' for a right-to-left language, else 'ltr' (the `dir` of `<html>`)."""
     locale = get_locale()
@@ -115,5 +132,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_choice)
     app.jinja_env.globals.update(
-        language_links=language_links, text_direction=text_direction, current_locale=get_locale
+        language_links=language_links,
+        text_direction=text_direction,
+        current_locale=get_locale,
+        page_of_pages=page_of_pages,
     )

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import segno
 from flask import current_app
-from flask_babel import ngettext
+from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import gettext as _
 
 from ..formatting import date_range, hours_and_minutes
 from ..models import Activity, Certificate
@@ -133,6 +134,7 @@ def _certificate_html(
         signatories=signatories(activity, branding),
         document_title=title,
         verify_at=verification_url("").rstrip("/"),
+        lang=str(get_locale() or "en"),
     )
     return html, branding
 
@@ -151,9 +153,11 @@ def _certificate_document(
 def certificate_pdf(certificate: Certificate) -> bytes:
     """One certificate as a PDF. Refuses (CertificateRevoked) a revoked certificate."""
     ensure_printable([certificate])
-    document = _certificate_document(
-        certificate.application.activity, [certificate], title=_file_title(certificate)
-    )
+    # The participant's own certificate is in their language (a batch, in the staff's).
+    with force_locale(certificate.application.language or "en"):
+        document = _certificate_document(
+            certificate.application.activity, [certificate], title=_file_title(certificate)
+        )
     return write(document)
 
 
@@ -203,7 +207,7 @@ def _batch_title(activity: Activity) -> str:
 
 
 def _file_title(certificate: Certificate) -> str:
-    return f"Certificate {certificate.application.full_name}"
+    return str(_("Certificate %(name)s", name=certificate.application.full_name))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""Letters to an applicant: the acceptance letter, the statement of account or receipt."""
+"""Letters to an applicant: the acceptance letter, the statement of account or receipt,
+written in the applicant's language whoever prints them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from flask_babel import force_locale
 
 from ..models import Application, Contact, utcnow
 from ..services import answers
@@ -73,6 +76,7 @@ def _letter_context(application: Application) -> dict[str, Any]:
         signer=signing_contact(application),
         issued_on=today_for(application),
         travel=answers.follow_up_answers(application),
+        lang=application.language or "en",
     )
 
 
@@ -86,12 +90,14 @@ def acceptance_letter(application: Application) -> bytes:
         raise NotAdmitted(
             f"An application that is {application.status.label.lower()} has no acceptance letter."
         )
-    return render_pdf("pdf/acceptance_letter.html", **_letter_context(application))
+    with force_locale(application.language or "en"):
+        return render_pdf("pdf/acceptance_letter.html", **_letter_context(application))
 
 
 def statement_of_account(application: Application) -> bytes:
     """Charges, cost-sharing and payments with the balance; titled a receipt once fully paid."""
     context = _letter_context(application)
-    return render_pdf(
-        "pdf/statement_of_account.html", paid_in_full=application.paid_in_full, **context
-    )
+    with force_locale(application.language or "en"):
+        return render_pdf(
+            "pdf/statement_of_account.html", paid_in_full=application.paid_in_full, **context
+        )
