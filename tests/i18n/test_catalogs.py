@@ -26,6 +26,7 @@ STAFF_ONLY = (
     "eventreg/services/two_factor.py",
     "eventreg/services/organisation.py",
     "eventreg/services/privacy.py",
+    "eventreg/services/questionnaire.py",
     "templates/staff/",
     "templates/trainer/",
     "templates/auth/",
