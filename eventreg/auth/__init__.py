@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db, login_manager
 from ..models import StaffUser
 from ..services import staff_sessions
+from ..services.organisation import organisation
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -52,12 +53,13 @@ SETUP_ENDPOINTS = frozenset(
 
 def admins_set_up_two_factor() -> Response | None:
     """Send an admin without two-factor sign-in to set it up, when the organisation says so."""
-    if not current_app.config.get("STAFF_ADMINS_NEED_TWO_FACTOR"):
-        return None
     if request.blueprint not in ("staff", "trainer") or request.endpoint in SETUP_ENDPOINTS:
         return None
     user = current_user
     if not user.is_authenticated or not user.is_admin or user.two_factor:
+        return None
+    # The organisation's setting (Organisation settings), else STAFF_ADMINS_NEED_TWO_FACTOR.
+    if not organisation().admins_need_two_factor:
         return None
     flash(_("The organisation requires admins to sign in with a code: set it up first."), "info")
     return redirect(url_for("staff.two_factor_setup"))

@@ -31,4 +31,6 @@ class OrganisationSettings(Model):
     default_currency: Mapped[str] = mapped_column(sa.String(3), default="")
     default_language: Mapped[str] = mapped_column(sa.String(8), default="")
     email_footer: Mapped[str] = mapped_column(sa.Text, default="")
+    # Admins must sign in with a one-time code too; None: STAFF_ADMINS_NEED_TWO_FACTOR decides.
+    admins_need_two_factor: Mapped[bool | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

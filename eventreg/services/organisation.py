@@ -56,6 +56,7 @@ class Organisation:
     currency: str
     language: str
     email_footer: str
+    admins_need_two_factor: bool
     logo_key: str | None
     signature_key: str | None
 
@@ -96,6 +97,11 @@ def organisation() -> Organisation:
         currency=value("default_currency", str(config.get("DEFAULT_CURRENCY") or "EUR")),
         language=value("default_language", str(config.get("DEFAULT_LANGUAGE") or "en")),
         email_footer=value("email_footer"),
+        admins_need_two_factor=bool(
+            row.admins_need_two_factor
+            if row is not None and row.admins_need_two_factor is not None
+            else config.get("STAFF_ADMINS_NEED_TWO_FACTOR")
+        ),
         logo_key=row.logo_key if row is not None else None,
         signature_key=row.signature_key if row is not None else None,
     )
@@ -119,6 +125,7 @@ def update_organisation(
     signature: bytes | None = None,
     remove_logo: bool = False,
     remove_signature: bool = False,
+    admins_need_two_factor: bool | None = None,
     by: StaffUser,
 ) -> OrganisationSettings:
     """Save the settings (and a new logo or signature picture, checked by content and size).
@@ -152,10 +159,12 @@ def update_organisation(
     if row is None:
         row = OrganisationSettings(id=1)
         db.session.add(row)
-    fields = (*TEXT_FIELDS, "logo_key", "signature_key")
+    fields = (*TEXT_FIELDS, "logo_key", "signature_key", "admins_need_two_factor")
     before = audit.snapshot(row, fields)
     for name, text in clean.items():
         setattr(row, name, text)
+    if admins_need_two_factor is not None:
+        row.admins_need_two_factor = admins_need_two_factor
     store = files.store()
     if logo is not None and logo_suffix:
         row.logo_key = _replace(store, row.logo_key, "logo", logo_suffix, logo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required, logout_user
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..saving import saved
 from ..services import staff_accounts, staff_auth, staff_sessions, two_factor
 from ..services.errors import DomainError
+from ..services.organisation import organisation
 from . import bp
 from .people import NameForm
 
@@ -87,10 +88,7 @@ def _page(
 
 def _two_factor_required() -> bool:
     user = staff()
-    return (
-        bool(user.is_admin and current_app.config.get("STAFF_ADMINS_NEED_TWO_FACTOR"))
-        and not user.two_factor
-    )
+    return bool(user.is_admin and organisation().admins_need_two_factor) and not user.two_factor
 
 
 @bp.get("/account")
@@ -150,7 +148,7 @@ def _enrol_page(form: CodeForm | None = None) -> tuple[str, int]:
     if not isinstance(secret, str):
         secret = session[ENROL_KEY] = two_factor.new_secret()
     uri = two_factor.provisioning_uri(
-        staff(), secret, issuer=current_app.config.get("ORGANISER_NAME") or two_factor.ISSUER
+        staff(), secret, issuer=organisation().name or two_factor.ISSUER
     )
     form = form or CodeForm(formdata=None)
     page = render_template(
@@ -201,7 +199,7 @@ def two_factor_off() -> Response | tuple[str, int]:
 
     def turn_off() -> None:
         _check_password(form)
-        if staff().is_admin and current_app.config.get("STAFF_ADMINS_NEED_TWO_FACTOR"):
+        if staff().is_admin and organisation().admins_need_two_factor:
             raise DomainError(_("The organisation requires two-factor sign-in for admins."))
         two_factor.turn_off(staff(), by=staff())
 

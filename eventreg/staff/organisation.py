@@ -44,6 +44,9 @@ class OrganisationForm(FlaskForm):
     default_language = StringField(
         lazy_gettext("Default language (two-letter code)"), validators=[Length(max=2)]
     )
+    admins_need_two_factor = BooleanField(
+        lazy_gettext("Admins must sign in with a one-time code too (two-factor)")
+    )
     email_footer = TextAreaField(
         lazy_gettext("Footer of every email"), validators=[Length(max=2000)]
     )
@@ -62,6 +65,8 @@ def _upload(field: FileField) -> bytes | None:
 def organisation_settings() -> str | Response | tuple[str, int]:
     row = service.stored()
     form = OrganisationForm(obj=row)
+    if not form.is_submitted():
+        form.admins_need_two_factor.data = service.organisation().admins_need_two_factor
     if form.validate_on_submit() and saved(
         lambda: service.update_organisation(
             {name: getattr(form, name).data for name in service.TEXT_FIELDS},
@@ -69,6 +74,7 @@ def organisation_settings() -> str | Response | tuple[str, int]:
             signature=_upload(form.signature),
             remove_logo=bool(form.remove_logo.data),
             remove_signature=bool(form.remove_signature.data),
+            admins_need_two_factor=bool(form.admins_need_two_factor.data),
             by=staff(),
         ),
         done=_("The organisation's settings are saved."),

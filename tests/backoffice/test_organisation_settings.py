@@ -118,3 +118,18 @@ def test_managers_may_not_open_the_settings(sign_in_as, make_activity, db):
     activity = make_activity()
     manager = sign_in_as(Role.ACTIVITY_MANAGER, activity)
     assert manager.get("/staff/organisation").status_code == 403
+
+
+def test_an_admin_can_require_two_factor_sign_in_for_admins(admin, sign_in_as, db):
+    send(admin, {**SETTINGS, "admins_need_two_factor": "y"})
+    assert database.session.get(OrganisationSettings, 1).admins_need_two_factor is True
+    other = sign_in_as(Role.ADMIN)
+    sent = other.get("/staff/outbox")
+    assert sent.headers["Location"].endswith("/staff/account/two-factor")
+    trainer = sign_in_as(Role.TRAINER)
+    assert trainer.get("/staff/").status_code == 200  # the rule is for admins
+
+    # The admin who ticked it has no code yet either: they set it up before anything else.
+    assert (
+        admin.get("/staff/organisation").headers["Location"].endswith("/staff/account/two-factor")
+    )
