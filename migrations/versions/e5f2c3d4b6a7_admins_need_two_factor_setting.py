@@ -5,7 +5,7 @@ Reviewed by hand: one nullable column; NULL (every existing row) means the confi
 (STAFF_ADMINS_NEED_TWO_FACTOR) decides, as before.
 
 Revision ID: e5f2c3d4b6a7
-Revises: d4e1b2c3a5f6
+Revises: d5e1a7c3b9f2
 Create Date: 2026-12-01 23:15:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5f2c3d4b6a7'
-down_revision = 'd4e1b2c3a5f6'
+down_revision = 'd5e1a7c3b9f2'
 branch_labels = None
 depends_on = None
 
