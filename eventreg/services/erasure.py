@@ -226,6 +226,7 @@ def request_erasure(application: Application, *, now: datetime) -> None:
         each.erasure_requested_at = now
         each.erasure_refusal = ""
     audit.record("erasure.requested", application, actor="applicant")
+    _tell(application, "erasure_requested")
 
 
 def refuse_erasure(applications: Sequence[Application], *, reason: str, by: StaffUser) -> None:
@@ -243,6 +244,21 @@ def refuse_erasure(applications: Sequence[Application], *, reason: str, by: Staf
         application.erasure_requested_at = None
         application.erasure_refusal = reason
         audit.record("erasure.refused", application, by=by, note=reason)
+    _tell(waiting[0], "erasure_refused", reason=reason)
+
+
+def _tell(application: Application, template: str, **context: Any) -> None:
+    """Write to the applicant about their request, in the same transaction."""
+    from ..emails import queue_email
+    from .correspondence import email_context
+
+    queue_email(
+        template,
+        to=application.email,
+        application=application,
+        **email_context(application),
+        **context,
+    )
 
 
 def requests_waiting() -> list[Application]:

@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 
 from eventreg.extensions import db as _db
-from eventreg.models import Activity, Application, Certificate, Question, Role
+from eventreg.models import Activity, Application, Certificate, EmailOutbox, Question, Role
 
 from ..applicant.conftest import submit, token_of
 from ..conftest import csrf_token_from
@@ -106,6 +106,14 @@ def test_a_refusal_is_shown_to_the_applicant_and_a_hold_stops_erasure(client, wo
         data={"csrf_token": token_value, "email": "amina@example.net", "reason": "Unpaid fee."},
     )
     assert "your last request was refused: Unpaid fee." in client.get(f"/my/{token}").text
+    _db.session.expire_all()
+    refusal = _db.session.scalars(
+        sa.select(EmailOutbox).where(EmailOutbox.template == "erasure_refused")
+    ).one()
+    assert refusal.to_address == "amina@example.net" and "Unpaid fee." in refusal.body_text
+    assert _db.session.scalars(
+        sa.select(EmailOutbox).where(EmailOutbox.template == "erasure_requested")
+    ).all()
     admin.post(
         f"/staff/privacy/applications/{application.id}/hold",
         data={"csrf_token": token_value, "reason": "Court case 12/2026"},
