@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -186,6 +187,7 @@ class PartKind:
     singular: str
     columns: tuple[str, ...]
     local_times: tuple[str, ...] = ()
+    empty: str = ""  # what to do when there is none yet
 
 
 PARTS = {
@@ -211,8 +213,18 @@ PARTS = {
         "People on the programme",
         "person",
         ("position", "name", "organisation", "role", "trainer_account"),
+        empty=lazy_gettext(
+            "No one yet: add the speakers, panelists and facilitators applicants should know."
+        ),
     ),
-    "partners": PartKind(Partner, PartnerForm, "Partners", "partner", ("name", "part", "url")),
+    "partners": PartKind(
+        Partner,
+        PartnerForm,
+        "Partners",
+        "partner",
+        ("name", "part", "url"),
+        empty=lazy_gettext("No partner yet: add the organisations the activity is run with."),
+    ),
 }
 
 

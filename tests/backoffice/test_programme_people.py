@@ -65,6 +65,8 @@ def test_a_manager_adds_a_panelist_with_a_photo_that_the_public_page_shows(
     manager = sign_in_as(Role.ACTIVITY_MANAGER, workshop)
     overview = manager.get(f"/staff/activities/{workshop.id}").text
     assert f'href="/staff/activities/{workshop.id}/people/"' in overview
+    empty = manager.get(f"/staff/activities/{workshop.id}/people/").text
+    assert "No one yet: add the speakers, panelists and facilitators" in empty
 
     saved = send_person(
         manager,
