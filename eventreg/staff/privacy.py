@@ -52,12 +52,15 @@ class NoticeForm(FlaskForm):
 @requires(Role.ADMIN)
 def privacy_overview() -> str:
     """Requests waiting, a search by email, and what the next retention run will erase."""
-    plan = retention.due(clock.now())
+    return _overview(FindForm(formdata=None))
+
+
+def _overview(find_form: FindForm) -> str:
     return render_template(
         "staff/privacy.html",
         requests=erasure.requests_waiting(),
-        find_form=FindForm(formdata=None),
-        plan=plan,
+        find_form=find_form,
+        plan=retention.due(clock.now()),
         preview_limit=PREVIEW_LIMIT,
         notice=privacy.current_notice(),
     )
@@ -83,14 +86,7 @@ def privacy_person() -> tuple[str, int]:
     """One person's applications across every activity, found by email."""
     form = FindForm(request.args)
     if not form.validate():
-        return render_template(
-            "staff/privacy.html",
-            requests=erasure.requests_waiting(),
-            find_form=form,
-            plan=retention.due(clock.now()),
-            preview_limit=PREVIEW_LIMIT,
-            notice=privacy.current_notice(),
-        ), 422
+        return _overview(form), 422
     return _person_page(form.email.data or "")
 
 

@@ -68,6 +68,8 @@ def test_an_erasure_request_is_confirmed_by_an_admin_and_the_certificate_still_v
     admin = sign_in_as(Role.ADMIN)
     overview = admin.get("/staff/privacy").text
     assert "amina@example.net" in overview and "binod@example.net" not in overview
+    bad = admin.get("/staff/privacy/person", query_string={"email": "x" * 300})
+    assert bad.status_code == 422 and "Requests for erasure" in bad.text
     person = admin.get("/staff/privacy/person", query_string={"email": "AMINA@example.net"})
     assert "asked for erasure" in person.text
     # Refused without a reason: a clear message, nothing changed.
