@@ -46,13 +46,15 @@ def _decision(value: str) -> Decision:
 def decide(application_id: int, decision: str) -> str | Response:
     found = loaded(Application, application_id, *OFFICE)
     chosen = _decision(decision)
+    # The review list's filter rides along, so that staff return to the same walk.
+    args = _walk_args()
     if not chosen.sends_letter:
         if request.method == "POST" and ActionForm().validate_on_submit():
             saved(
                 lambda: decisions.decide(found, chosen, by=staff()),
                 done=f"{found.full_name} is marked as under review.",
             )
-        return redirect(url_for(".application", application_id=found.id))
+        return redirect(url_for(".application", application_id=found.id, **args))
     letter = decisions.default_letter(chosen)
     form = DecisionForm(decision=chosen.value, subject=letter.subject, body=letter.body)
     preview = None
@@ -71,7 +73,7 @@ def decide(application_id: int, decision: str) -> str | Response:
             flash("Every place was taken, so the applicant is on the waiting list.", "info")
         for offered in decided.value.offered:
             flash(f"The freed place is offered to {offered.full_name}.", "info")
-        return redirect(url_for(".application", application_id=found.id))
+        return redirect(url_for(".application", application_id=found.id, **args))
     return render_template(
         "staff/applications/decide.html",
         application=found,
@@ -80,6 +82,7 @@ def decide(application_id: int, decision: str) -> str | Response:
         form=form,
         placeholders=messages.PLACEHOLDERS,
         preview=preview,
+        args=args,
     )
 
 
@@ -255,6 +258,15 @@ def offer_place(activity_id: int) -> Response:
 
 def _people(n: int) -> str:
     return "applicant is" if n == 1 else "applicants are"
+
+
+def _walk_args() -> dict[str, Any]:
+    """The review list's filter from the query string (valid values only), or none."""
+    if not request.args:
+        return {}
+    listed = ReviewFilterForm(request.args)
+    listed.filters()  # validates: a value that is not valid is dropped
+    return listed.query_args()
 
 
 def _list_args() -> dict[str, Any]:

@@ -67,6 +67,7 @@ def application(application_id: int) -> str:
     # The list's filter and order come along in the query string, so that "previous" and
     # "next" walk the list staff were looking at (and "back" returns to it).
     listed = ReviewFilterForm(request.args)
+    filters = listed.filters()  # validates first: a value that is not valid is dropped
     args = listed.query_args() if request.args else {}
     requested = [
         c.name for c in activity.fee_components if c.id in (found.costshare_component_ids or [])
@@ -92,7 +93,7 @@ def application(application_id: int) -> str:
         payment_status=payments.status_of(found),
         answers=answers.answers_of(found),
         args=args,
-        around=neighbours(found, listed.filters()),
+        around=neighbours(found, filters),
     )
 
 

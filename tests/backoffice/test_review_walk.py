@@ -157,3 +157,24 @@ def test_a_preview_with_an_unknown_placeholder_says_so_and_changes_nothing(
     fresh()
     assert db.session.get(Application, applicant.id).status == Status.SUBMITTED
     assert mails() == []
+
+
+def test_a_decision_taken_on_the_walk_returns_to_it(db, office, workshop, make_application):
+    first, second = (
+        make_application(workshop, family_name=name, gender=Gender.FEMALE)
+        for name in ("Abebe", "Okafor")
+    )
+    db.session.commit()
+    walk = "?gender=female&sort=name&status=nonsense"
+    page = office.get(f"/staff/applications/{first.id}{walk}")
+    decide = re.search(r'<a class="button[^"]*" href="([^"]+/decide/reject[^"]*)"', page.text)
+    assert decide and "gender=female" in unescape(decide.group(1))
+    assert "nonsense" not in unescape(decide.group(1))  # only valid filters ride along
+    form = office.get(unescape(decide.group(1)))
+    done = office.post(
+        unescape(decide.group(1)),
+        data={"csrf_token": csrf_token_from(form.text), "subject": "", "body": ""},
+    )
+    back = done.headers["Location"]
+    assert f"/staff/applications/{first.id}?" in back and "gender=female" in back
+    assert links(office.get(back).text)["next"].startswith(f"/staff/applications/{second.id}?")
