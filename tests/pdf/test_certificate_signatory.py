@@ -96,3 +96,21 @@ def test_hours_read_as_hours_and_minutes_never_as_decimals(app, workshop):
         db.session.flush()
         assert duration(workshop).endswith("16 hours 15 minutes")
         assert "." not in duration(workshop)
+
+
+def test_a_signed_certificate_with_a_long_title_and_name_still_fits_one_page(
+    workshop, participant, make_staff
+):
+    workshop.certificate_signatories = []
+    workshop.title = "Occupational safety and health in the informal economy: " * 2
+    update_organisation(
+        {"signatory_name": "Giulia Ferraris", "signatory_title": "Director of Training"},
+        logo=picture("PNG", "navy", (300, 120)),
+        signature=picture("PNG", "white", (300, 100)),
+        by=make_staff(),
+    )
+    participant(workshop, given_names="Maria de los Ángeles", family_name="F" * 60)
+    (certificate,) = issue_certificates(workshop, by=None)
+    data = certificate_pdf(certificate)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    assert "Giulia Ferraris" in pdf_text(data)

@@ -100,3 +100,31 @@ def test_letters_print_markup_in_names_as_text(accepted):
     text = pdf_text(acceptance_letter(accepted))
     assert "<b>Amina</b> Diallo" in text
     assert "</div><h1>Fake</h1>" in text
+
+
+def test_the_letterhead_carries_the_organisations_address_and_the_letter_stays_one_page(
+    accepted, make_staff
+):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from eventreg.services.organisation import update_organisation
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 90), "navy").save(logo, "PNG")
+    update_organisation(
+        {
+            "name": "Turin Training Centre",
+            "letterhead": "Learning for decent work",
+            "postal_address": "Viale Maestri del Lavoro 10\n10127 Turin\nItaly",
+        },
+        logo=logo.getvalue(),
+        by=make_staff(),
+    )
+    data = acceptance_letter(accepted)
+    text = pdf_text(data)
+    assert "Turin Training Centre" in text and "Learning for decent work" in text
+    assert "10127 Turin" in text
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
