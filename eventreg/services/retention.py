@@ -54,14 +54,29 @@ def erase_after(application: Application) -> datetime:
 def due(now: datetime) -> Due:
     """What a run at `now` erases, and who is kept only by a hold."""
     result = Due()
-    candidates = db.session.scalars(
-        sa.select(Application)
-        .join(Activity, Activity.id == Application.activity_id)
-        .where(Application.erased_at.is_(None), Activity.ends_at < now)
-        .order_by(Application.id)
-    )
-    for application in candidates:
-        if erase_after(application) <= now:
+    # Activity by activity, so only what is due is loaded (not every past application).
+    for activity in db.session.scalars(
+        sa.select(Activity).where(Activity.ends_at < now).order_by(Activity.ends_at)
+    ):
+        groups = []
+        for participant in (False, True):
+            if (
+                activity.ends_at + timedelta(days=keep_days(activity, participant=participant))
+                <= now
+            ):
+                taking_part = Application.status.in_(TAKING_PART)
+                groups.append(taking_part if participant else sa.not_(taking_part))
+        if not groups:
+            continue
+        for application in db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.activity_id == activity.id,
+                Application.erased_at.is_(None),
+                sa.or_(*groups),
+            )
+            .order_by(Application.id)
+        ):
             (result.held if application.retention_hold else result.applications).append(application)
     rows = db.session.execute(
         sa.select(Answer, Question, Activity)
