@@ -43,6 +43,7 @@ from ..questions.phone import e164
 from ..services import applications
 from ..services.applications import Answers, CallFacts
 from ..services.questions import OPTIONAL_BUILTIN
+from ..services.refusals import REFUSED
 from ..services.uploads import InvalidUpload, UploadedCV, check_cv
 
 
@@ -212,12 +213,12 @@ class ApplicationForm(FlaskForm):
     given_names = StringField(
         lazy_gettext("Given names"),
         filters=[strip],
-        validators=[InputRequired(lazy_gettext("Please give your given names.")), Length(max=120)],
+        validators=[InputRequired(REFUSED["given_names"]), Length(max=120)],
     )
     family_name = StringField(
         lazy_gettext("Family name"),
         filters=[strip],
-        validators=[InputRequired(lazy_gettext("Please give your family name.")), Length(max=120)],
+        validators=[InputRequired(REFUSED["family_name"]), Length(max=120)],
     )
     gender = RadioField(
         lazy_gettext("Gender"),
@@ -242,7 +243,7 @@ class ApplicationForm(FlaskForm):
         validators=[
             InputRequired(lazy_gettext("Please give your email address.")),
             Length(max=254),
-            Email(lazy_gettext("This does not look like an email address, e.g. name@example.org.")),
+            Email(REFUSED["email"]),
         ],
     )
     email_confirm = EmailField(
@@ -264,7 +265,7 @@ class ApplicationForm(FlaskForm):
     )
     language = SelectField(
         lazy_gettext("Language for our emails to you"),
-        invalid_choice_message=lazy_gettext("Choose a language from the list."),
+        invalid_choice_message=REFUSED["language"],
     )
     organisation = StringField(
         lazy_gettext("Organisation"),
@@ -273,7 +274,7 @@ class ApplicationForm(FlaskForm):
     )
     organisation_type = SelectField(
         lazy_gettext("Type of organisation"),
-        invalid_choice_message=lazy_gettext("Choose a type from the list."),
+        invalid_choice_message=REFUSED["organisation_type"],
         validators=[InputRequired(lazy_gettext("Please choose a type."))],
     )
     position = StringField(
@@ -322,7 +323,7 @@ class ApplicationForm(FlaskForm):
         lazy_gettext("Which parts of the fee?"),
         coerce=int,
         choices=[],
-        invalid_choice_message=lazy_gettext("Choose among the parts of the fee listed."),
+        invalid_choice_message=REFUSED["costshare_component_ids"],
     )
     sponsor_covers = TextAreaField(
         lazy_gettext("What will your sponsor or employer cover?"),
@@ -361,17 +362,17 @@ class ApplicationForm(FlaskForm):
         """A sponsor pays: then say which."""
         if "payment_source" in self and self.payment_source.data == PaymentSource.SPONSOR:
             if not field.data:
-                raise ValidationError(lazy_gettext("Please give the name of the sponsor."))
+                raise ValidationError(REFUSED["sponsor_name"])
 
     def validate_costshare_component_ids(self, field: Field) -> None:
         """A cost-sharing request names the parts of the fee."""
         if self.costshare_requested.data and not field.data:
-            raise ValidationError(lazy_gettext("Choose the parts of the fee you ask us to cover."))
+            raise ValidationError(REFUSED["costshare_component_ids"])
 
     def validate_costshare_reason(self, field: Field) -> None:
         """A cost-sharing request says why."""
         if self.costshare_requested.data and not field.data:
-            raise ValidationError(lazy_gettext("Please explain why you ask for cost-sharing."))
+            raise ValidationError(REFUSED["costshare_reason"])
 
     def answers(self, kept: Answers | None = None) -> Answers:
         """The validated answers, for the services; fields the form does not ask come from
@@ -472,7 +473,7 @@ class ResendLinkForm(FlaskForm):
         validators=[
             InputRequired(lazy_gettext("Please give your email address.")),
             Length(max=254),
-            Email(lazy_gettext("This does not look like an email address, e.g. name@example.org.")),
+            Email(REFUSED["email"]),
         ],
     )
 

@@ -33,6 +33,7 @@ from . import audit, lifecycle, links, privacy
 from .catalogue import VISIBLE
 from .correspondence import calendar_for, email_context, local_moment
 from .errors import DomainError
+from .refusals import REFUSED, looks_like_email
 from .uploads import UploadedCV, check_cv, store_cv
 
 Status = ApplicationStatus
@@ -458,23 +459,24 @@ def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
     """The answers as column values, refused (InvalidAnswer) where they do not fit the activity."""
     values = {name: getattr(answers, name) for name in ANSWER_FIELDS}
     values["email"] = answers.email.strip().lower()
-    if not answers.given_names.strip() or not answers.family_name.strip():
-        field_name = "given_names" if not answers.given_names.strip() else "family_name"
-        raise InvalidAnswer("Please give your name.", field=field_name)
-    if "@" not in values["email"]:
-        raise InvalidAnswer("Please give a valid email address.", field="email")
-    if answers.language not in facts.languages:
-        raise InvalidAnswer(
-            "Choose one of the languages the activity is held in.", field="language"
-        )
-    if answers.organisation_type and answers.organisation_type not in facts.organisation_types:
-        raise InvalidAnswer(
-            "Choose a type of organisation from the list.", field="organisation_type"
-        )
+    refused = [
+        ("given_names", not answers.given_names.strip()),
+        ("family_name", not answers.family_name.strip()),
+        ("email", not looks_like_email(values["email"])),
+        ("language", answers.language not in facts.languages),
+        (
+            "organisation_type",
+            bool(answers.organisation_type)
+            and answers.organisation_type not in facts.organisation_types,
+        ),
+    ]
+    for name, wrong in refused:
+        if wrong:
+            raise InvalidAnswer(str(REFUSED[name]), field=name)
     if facts.fee_total == 0:
         values.update(payment_source=PaymentSource.SELF, sponsor_name="")
     elif answers.payment_source == PaymentSource.SPONSOR and not answers.sponsor_name.strip():
-        raise InvalidAnswer("Please give the name of the sponsor.", field="sponsor_name")
+        raise InvalidAnswer(str(REFUSED["sponsor_name"]), field="sponsor_name")
     elif answers.payment_source != PaymentSource.SPONSOR:
         values["sponsor_name"] = ""
     if not facts.costsharing or not answers.costshare_requested:
@@ -488,13 +490,9 @@ def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
         known = {component_id for component_id, _name in facts.fee_components}
         chosen = sorted(set(answers.costshare_component_ids))
         if not chosen or not set(chosen) <= known:
-            raise InvalidAnswer(
-                "Choose the parts of the fee you ask the organisers to cover.",
-                field="costshare_component_ids",
-            )
+            field_name = "costshare_component_ids"
+            raise InvalidAnswer(str(REFUSED[field_name]), field=field_name)
         if not answers.costshare_reason.strip():
-            raise InvalidAnswer(
-                "Please explain why you ask for cost-sharing.", field="costshare_reason"
-            )
+            raise InvalidAnswer(str(REFUSED["costshare_reason"]), field="costshare_reason")
         values["costshare_component_ids"] = chosen
     return values
