@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -72,8 +72,21 @@ class Organisation:
 
 
 def stored() -> OrganisationSettings | None:
-    """The saved settings row, if an admin ever saved one."""
-    return db.session.get(OrganisationSettings, 1)
+    """The saved settings row, if an admin ever saved one.
+
+    A page asks several times (title, header, footer): a saved row then comes from the
+    session's identity map, and that there is none is remembered for the request (saving
+    forgets it), so asking costs one query per request at most.
+    """
+    if g.get(_NONE_SAVED):
+        return None
+    row = db.session.get(OrganisationSettings, 1)
+    if row is None:
+        setattr(g, _NONE_SAVED, True)
+    return row
+
+
+_NONE_SAVED = "_organisation_none_saved"
 
 
 def organisation() -> Organisation:
@@ -159,6 +172,7 @@ def update_organisation(
     if row is None:
         row = OrganisationSettings(id=1)
         db.session.add(row)
+        g.pop(_NONE_SAVED, None)
     fields = (*TEXT_FIELDS, "logo_key", "signature_key", "admins_need_two_factor")
     before = audit.snapshot(row, fields)
     for name, text in clean.items():
