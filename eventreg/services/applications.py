@@ -195,7 +195,8 @@ def submit_application(
         facts = CallFacts.of(activity)
     values = _checked(facts, answers)
     check_cv(cv)
-    # What does not depend on the activity's state is prepared before taking its lock.
+    # Everything that does not depend on the activity's current state is prepared before
+    # taking the lock, which every other submission to this activity waits for.
     application = Application(
         submission_key=submission_key,
         status=Status.SUBMITTED,
@@ -459,7 +460,6 @@ def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
     """The answers as column values, refused (InvalidAnswer) where they do not fit the activity."""
     values = {name: getattr(answers, name) for name in ANSWER_FIELDS}
     values["email"] = answers.email.strip().lower()
-<<<<<<< HEAD
     refused = [
         ("given_names", not answers.given_names.strip()),
         ("family_name", not answers.family_name.strip()),
@@ -478,25 +478,6 @@ def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
         values.update(payment_source=PaymentSource.SELF, sponsor_name="")
     elif answers.payment_source == PaymentSource.SPONSOR and not answers.sponsor_name.strip():
         raise InvalidAnswer(str(REFUSED["sponsor_name"]), field="sponsor_name")
-=======
-    if not answers.given_names.strip() or not answers.family_name.strip():
-        field_name = "given_names" if not answers.given_names.strip() else "family_name"
-        raise InvalidAnswer("Please give your name.", field=field_name)
-    if "@" not in values["email"]:
-        raise InvalidAnswer("Please give a valid email address.", field="email")
-    if answers.language not in facts.languages:
-        raise InvalidAnswer(
-            gettext("Choose one of the languages the activity is held in."), field="language"
-        )
-    if answers.organisation_type and answers.organisation_type not in facts.organisation_types:
-        raise InvalidAnswer(
-            gettext("Choose a type of organisation from the list."), field="organisation_type"
-        )
-    if facts.fee_total == 0:
-        values.update(payment_source=PaymentSource.SELF, sponsor_name="")
-    elif answers.payment_source == PaymentSource.SPONSOR and not answers.sponsor_name.strip():
-        raise InvalidAnswer(gettext("Please give the name of the sponsor."), field="sponsor_name")
->>>>>>> 47621ac (The application form's own refusals (closed call, language, organisation type, sponsor, cost-sharing) in the reader's language)
     elif answers.payment_source != PaymentSource.SPONSOR:
         values["sponsor_name"] = ""
     if not facts.costsharing or not answers.costshare_requested:
@@ -510,20 +491,9 @@ def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:
         known = {component_id for component_id, _name in facts.fee_components}
         chosen = sorted(set(answers.costshare_component_ids))
         if not chosen or not set(chosen) <= known:
-<<<<<<< HEAD
             field_name = "costshare_component_ids"
             raise InvalidAnswer(str(REFUSED[field_name]), field=field_name)
         if not answers.costshare_reason.strip():
             raise InvalidAnswer(str(REFUSED["costshare_reason"]), field="costshare_reason")
-=======
-            raise InvalidAnswer(
-                gettext("Choose the parts of the fee you ask the organisers to cover."),
-                field="costshare_component_ids",
-            )
-        if not answers.costshare_reason.strip():
-            raise InvalidAnswer(
-                gettext("Please explain why you ask for cost-sharing."), field="costshare_reason"
-            )
->>>>>>> 47621ac (The application form's own refusals (closed call, language, organisation type, sponsor, cost-sharing) in the reader's language)
         values["costshare_component_ids"] = chosen
     return values
