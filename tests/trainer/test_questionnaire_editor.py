@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -224,3 +225,32 @@ def test_a_manager_edits_the_questionnaire_through_the_page(db, manager, sign_in
     assert "Quality of the interpretation" in [
         q.text for q in evaluations.stored_questions(activity)
     ]
+
+
+def test_the_online_form_asks_the_edited_questions_with_their_ends_and_options(
+    db, make_activity, make_staff, make_application, client
+):
+    activity = make_activity(starts_at=datetime(2020, 3, 2, 8, 0, tzinfo=UTC))  # has started
+    person = make_staff(Role.ACTIVITY_MANAGER, activity)
+    participant = make_application(activity, status="confirmed")
+    questionnaire.add_question(
+        activity,
+        Wording(QuestionKind.CHOICE, "Would you come again?", options=("Yes", "No")),
+        by=person,
+    )
+    first = evaluations.stored_questions(activity)[0]
+    questionnaire.change_question(
+        first, Wording(QuestionKind.RATING, first.text, "useless", "essential"), by=person
+    )
+    (invitation,) = evaluations.invite_participants(activity, by=None)
+    database.session.commit()
+    page = client.get(f"/evaluate/{invitation.token}")
+    assert "1 = useless, 5 = essential" in page.text and "Would you come again?" in page.text
+    questions = evaluations.stored_questions(activity)
+    form = {"csrf_token": csrf_token_from(page.text)}
+    for q in questions:
+        form[f"q{q.position}"] = {"rating": "4", "choice": "Yes"}.get(q.kind.value, "")
+    sent = client.post(f"/evaluate/{invitation.token}", data=form)
+    assert sent.status_code == 200 and participant.id
+    choice = next(r for r in evaluations.report(activity).questions if r.question.kind == "choice")
+    assert choice.choices == {"Yes": 1, "No": 0}
