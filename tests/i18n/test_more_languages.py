@@ -59,6 +59,7 @@ def four_languages(tmp_root, tmp_path, db):
     with app.app_context():
         yield app
         _db.session.remove()
+        _db.engine.dispose()  # this second app's connections, closed with it
 
 
 def test_a_fourth_language_is_a_catalog_and_a_line_of_config(four_languages):
