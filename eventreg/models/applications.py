@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import Model
 from .base import UTCDateTime, enum_column, utcnow
@@ -265,6 +265,29 @@ class Application(Model):
     def paid_in_full(self) -> bool:
         """Something was paid and nothing is due: the statement of account is a receipt."""
         return self.paid_total > 0 and self.amount_due <= 0
+
+
+def waiting_number() -> sa.ColumnElement[int | None]:
+    """SQL: the application's place on its activity's waiting list (1 is offered the next
+    free place; NULL when it is not waiting), in the order freed places follow. The review
+    list reads it in its own query, for the rows of its page only; `waiting_list` in
+    services/lifecycle.py walks the same order."""
+    before = aliased(Application)
+    ahead = (
+        sa.select(sa.func.count() + 1)
+        .where(
+            before.activity_id == Application.activity_id,
+            before.status == ApplicationStatus.WAITLISTED,
+            sa.or_(
+                before.waitlisted_at < Application.waitlisted_at,
+                sa.and_(
+                    before.waitlisted_at == Application.waitlisted_at, before.id < Application.id
+                ),
+            ),
+        )
+        .scalar_subquery()
+    )
+    return sa.case((Application.status == ApplicationStatus.WAITLISTED, ahead), else_=None)
 
 
 class ApplicationNote(Model):

@@ -21,6 +21,7 @@ from .. import clock
 from ..emails import Attachment, queue_email
 from ..extensions import db
 from ..models import PLACE_HOLDING, Activity, Application, ApplicationStatus, StaffUser
+from ..models.applications import waiting_number
 from . import audit, checkin, messages
 from .correspondence import calendar_for, email_context
 from .errors import DomainError
@@ -235,22 +236,8 @@ def waiting_list(activity_id: int) -> list[Application]:
     )
 
 
-def waiting_positions(activity_id: int) -> dict[int, int]:
-    """application id -> place on the activity's waiting list (1 is offered the next free
-    place), in the order freed places follow; one query, for the review list."""
-    ids = db.session.scalars(
-        sa.select(Application.id)
-        .where(
-            Application.activity_id == activity_id,
-            Application.status == Status.WAITLISTED,
-        )
-        .order_by(Application.waitlisted_at, Application.id)
-    )
-    return {application_id: number for number, application_id in enumerate(ids, start=1)}
-
-
 def waiting_position(application: Application) -> int | None:
     """Where the application stands on the waiting list; None when it is not waiting."""
     if application.status != Status.WAITLISTED:
         return None
-    return waiting_positions(application.activity_id).get(application.id)
+    return db.session.scalar(sa.select(waiting_number()).where(Application.id == application.id))

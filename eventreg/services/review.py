@@ -29,6 +29,7 @@ from ..models import (
     Gender,
     StaffUser,
 )
+from ..models.applications import waiting_number
 from ..models.money import granted_sum, paid_sum
 from . import audit
 from .answers import answered
@@ -152,6 +153,7 @@ class Row:
     application: Application
     granted: int
     paid: int
+    waiting: int | None = None  # the place on the waiting list, when waiting
 
 
 @dataclass
@@ -288,7 +290,12 @@ def rows(
     `listed_only`, only the LIST_COLUMNS are loaded (what the list page shows).
     """
     mine = [Application.activity_id == activity.id, *conditions(filters)]
-    query = sa.select(Application, granted_sum().label("granted"), paid_sum().label("paid"))
+    query = sa.select(
+        Application,
+        granted_sum().label("granted"),
+        paid_sum().label("paid"),
+        waiting_number().label("waiting"),
+    )
     if paged:
         page = (
             sa.select(Application.id)
@@ -304,8 +311,8 @@ def rows(
     else:
         query = query.where(*mine)
     return [
-        Row(application=found, granted=int(granted), paid=int(paid))
-        for found, granted, paid in db.session.execute(query.order_by(*order_by(filters)))
+        Row(application=found, granted=int(granted), paid=int(paid), waiting=waiting)
+        for found, granted, paid, waiting in db.session.execute(query.order_by(*order_by(filters)))
     ]
 
 

@@ -55,7 +55,6 @@ def applications(activity_id: int) -> str:
         offer_form=ActionForm(),
         regions=list(review.Region),
         statuses=list(ApplicationStatus),
-        waiting=lifecycle.waiting_positions(activity.id),
     )
 
 

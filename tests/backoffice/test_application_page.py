@@ -76,8 +76,8 @@ def test_the_waiting_list_position_is_shown_to_staff_and_to_the_applicant(
     db.session.commit()
     third = waiting[0]
     assert "number 3 on the waiting list" in office.get(f"/staff/applications/{third.id}").text
-    assert "number 3</strong>" in client.get(f"/my/{third.token}").text
-    assert "number 1</strong>" in client.get(f"/my/{waiting[1].token}").text
+    assert "waiting list: number <strong>3</strong>" in client.get(f"/my/{third.token}").text
+    assert "waiting list: number <strong>1</strong>" in client.get(f"/my/{waiting[1].token}").text
     accepted = make_application(workshop, status=Status.ACCEPTED)
     assert "waiting list" not in client.get(f"/my/{accepted.token}").text
 
