@@ -91,7 +91,7 @@ def status(token: str) -> str:
         checkin_qr=checkin.qr_data_uri(application) if application.status.takes_part else None,
         answers=answers.answers_of(application),
         follow_up_open=followup.is_open(application, now),
-        documents=applicant.documents_for(application),
+        documents=correspondence.documents_for(application),
     )
 
 
@@ -241,7 +241,7 @@ def _confirmed_step(
 def calendar(token: str) -> Response:
     """The activity as an .ics file to add to a calendar."""
     application = application_or_404(token)
-    if not applicant.documents_for(application).calendar:
+    if not correspondence.documents_for(application).calendar:
         abort(404)  # an application that ended is not offered the calendar
     ics = correspondence.calendar_for(application.activity)
     return Response(
@@ -257,7 +257,7 @@ def acceptance_letter(token: str) -> Response:
     from ..pdf.letters import acceptance_letter as render
 
     application = application_or_404(token)
-    if not applicant.documents_for(application).acceptance_letter:
+    if not correspondence.documents_for(application).acceptance_letter:
         abort(404)
     return pdf_response(render(application), f"{application.reference}-letter.pdf")
 
@@ -268,7 +268,7 @@ def statement(token: str) -> Response:
     from ..pdf.letters import statement_of_account as render
 
     application = application_or_404(token)
-    if not applicant.documents_for(application).statement:
+    if not correspondence.documents_for(application).statement:
         abort(404)
     return pdf_response(render(application), f"{application.reference}-statement.pdf")
 
@@ -279,7 +279,7 @@ def certificate(token: str) -> Response:
     from ..pdf.certificates import certificate_pdf
 
     application = application_or_404(token)
-    issued = applicant.documents_for(application).certificate
+    issued = correspondence.documents_for(application).certificate
     if issued is None:
         abort(404)
     return pdf_response(certificate_pdf(issued), f"{application.reference}-certificate.pdf")

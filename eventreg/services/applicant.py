@@ -13,7 +13,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Application, ApplicationStatus, AuditLog, Certificate
+from ..models import Application, ApplicationStatus, AuditLog
 from .applications import CORRECTED_ACTION, SUBMITTED_ACTION
 from .decisions import offer_freed_places
 from .errors import DomainError
@@ -118,36 +118,6 @@ def can_withdraw(application: Application, now: datetime) -> bool:
     """Whether the applicant may still withdraw."""
     return (
         Status.WITHDRAWN in TRANSITIONS[application.status] and now < application.activity.starts_at
-    )
-
-
-@dataclass(frozen=True)
-class Documents:
-    """The documents an applicant is offered: only those that apply to them now."""
-
-    acceptance_letter: bool
-    statement: bool
-    certificate: Certificate | None
-    calendar: bool
-
-
-def documents_for(application: Application) -> Documents:
-    """What the private page (and the emails) offer: the acceptance letter while the
-    applicant holds a place, the statement of account (a receipt once paid in full) when
-    there is a fee to pay or something was paid, the certificate once issued and not
-    revoked, and the calendar file unless the application has ended."""
-    holds_place = application.status.holds_place
-    certificate = db.session.scalar(
-        sa.select(Certificate).where(
-            Certificate.application_id == application.id, Certificate.revoked_at.is_(None)
-        )
-    )
-    return Documents(
-        acceptance_letter=holds_place,
-        statement=(holds_place and application.activity.fee_total > 0)
-        or application.paid_total > 0,
-        certificate=certificate,
-        calendar=not application.status.is_closed,
     )
 
 

@@ -3,16 +3,19 @@ the activity's calendar file."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from flask import current_app
 
 from ..emails import Attachment, calendar_attachment
-from ..models import Activity, Application
+from ..extensions import db
+from ..models import Activity, Application, Certificate
 
 
 def calendar_for(activity: Activity) -> Attachment:
@@ -41,6 +44,51 @@ def private_link(application: Application) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/my/{application.token}"
 
 
+@dataclass(frozen=True)
+class Documents:
+    """The documents an applicant is offered: only those that apply to them now."""
+
+    acceptance_letter: bool
+    statement: bool
+    certificate: Certificate | None
+    calendar: bool
+
+
+def documents_for(application: Application) -> Documents:
+    """What the private page (and the emails) offer: the acceptance letter while the
+    applicant holds a place, the statement of account (a receipt once paid in full) when
+    there is a fee to pay or something was paid, the certificate once issued and not
+    revoked, and the calendar file unless the application has ended."""
+    holds_place = application.status.holds_place
+    certificate = db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.application_id == application.id, Certificate.revoked_at.is_(None)
+        )
+    )
+    return Documents(
+        acceptance_letter=holds_place,
+        statement=(holds_place and application.activity.fee_total > 0)
+        or application.paid_total > 0,
+        certificate=certificate,
+        calendar=not application.status.is_closed,
+    )
+
+
+def document_links(application: Application) -> dict[str, str]:
+    """The addresses of the documents that apply now (see `documents_for`), for emails:
+    "letter", "statement" and "certificate", each present only when it applies."""
+    documents = documents_for(application)
+    base = private_link(application)
+    links = {}
+    if documents.acceptance_letter:
+        links["letter"] = f"{base}/acceptance-letter.pdf"
+    if documents.statement:
+        links["statement"] = f"{base}/statement.pdf"
+    if documents.certificate is not None:
+        links["certificate"] = f"{base}/certificate.pdf"
+    return links
+
+
 def join_link(application: Application) -> str:
     """The online meeting link, for an applicant who holds a place; empty for anyone else."""
     online = application.activity.online_url
@@ -60,6 +108,8 @@ def email_context(application: Application) -> dict[str, Any]:
         ),
         "venue": activity.venue or "",
         "join_link": join_link(application),
+        "documents": document_links(application),
+        "paid_in_full": application.paid_in_full,
     }
 
 

@@ -129,3 +129,37 @@ def test_a_certificate_holder_downloads_it_and_is_not_offered_to_withdraw(
     db.session.commit()
     assert links(client, sita)["certificate"] is False
     assert client.get(f"/my/{sita.token}/certificate.pdf").status_code == 404
+
+
+def test_the_decision_and_payment_emails_link_to_the_documents_that_apply(
+    db, client, workshop, make_application, make_staff, smtp, deliver
+):
+    from eventreg.services import decisions, payments
+
+    assistant = make_staff()
+    amina = make_application(workshop, email="amina@example.net", status=Status.SUBMITTED)
+    db.session.commit()
+    decisions.accept_application(amina, by=assistant)
+    db.session.commit()
+    deliver()
+    [accepted] = smtp.to("amina@example.net")
+    text = accepted.message.get_body(preferencelist=("plain",)).get_content()
+    letter = f"/my/{amina.token}/acceptance-letter.pdf"
+    assert letter in text and f"/my/{amina.token}/statement.pdf" in text
+    assert "certificate.pdf" not in text
+    assert "Amina" in pdf_text(client.get(letter))
+    payments.record_payment(
+        amina,
+        amount=workshop.fee_total,
+        received_on=date(2026, 11, 2),
+        method=PaymentMethod.CARD,
+        by=assistant,
+    )
+    db.session.commit()
+    deliver()
+    paid = smtp.to("amina@example.net")[-1]
+    text = paid.message.get_body(preferencelist=("plain",)).get_content()
+    assert "Your receipt:" in text
+    html = paid.message.get_body(preferencelist=("html",)).get_content()
+    assert 'href="http' in html and f"/my/{amina.token}/statement.pdf" in html
+    assert "Receipt" in pdf_text(client.get(f"/my/{amina.token}/statement.pdf"))
