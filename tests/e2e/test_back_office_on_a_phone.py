@@ -70,3 +70,21 @@ def test_staff_and_trainer_pages_pass_axe(served, workshop, size, request):
         if found:
             problems[path] = found
     assert problems == {}
+
+
+# Links and buttons of the header's navigation that lie outside the screen.
+OFF_SCREEN_NAV = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll(".site-header nav a, .site-header nav button")]
+    .filter((el) => el.offsetParent !== null)
+    .filter((el) => { const box = el.getBoundingClientRect(); return box.right > width || box.left < 0; })
+    .map((el) => el.textContent.trim());
+}"""
+
+
+def test_every_link_of_an_admins_navigation_is_on_a_phones_screen(served, workshop, phone):
+    sign_in(phone, served.url)
+    phone.goto(served.url + "/staff/")
+    assert phone.get_by_role("button", name="Sign out").is_visible()
+    assert phone.evaluate(OFF_SCREEN_NAV) == []
+    screenshot(phone, "staff-navigation-phone")
