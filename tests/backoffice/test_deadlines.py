@@ -77,9 +77,9 @@ def test_an_offer_lapses_after_its_confirm_by_day_and_the_place_goes_to_the_firs
     assert lapsed_mail.message["Subject"].startswith("Offre expirée")  # in French
     assert any(m.message["Subject"].startswith("You are selected") for m in smtp.to(first.email))
 
-    page = client.get(f"/my/{holder.token}")
-    assert "went to someone on the waiting list" in page.text
-    assert "Yes, I will take part" not in page.text
+    page = client.get(f"/my/{holder.token}")  # in French, the holder's language
+    assert "la place a été proposée à une personne de la liste d’attente" in page.text
+    assert "Oui, je participerai" not in page.text
 
     worker_once(app)  # again: nothing more happens
     assert [a.status for a in database.session.scalars(sa.select(Application))].count(
