@@ -77,7 +77,10 @@ OFF_SCREEN_NAV = """() => {
   const width = document.documentElement.clientWidth;
   return [...document.querySelectorAll(".site-header nav a, .site-header nav button")]
     .filter((el) => el.offsetParent !== null)
-    .filter((el) => { const box = el.getBoundingClientRect(); return box.right > width || box.left < 0; })
+    .filter((el) => {
+      const box = el.getBoundingClientRect();
+      return box.right > width || box.left < 0;
+    })
     .map((el) => el.textContent.trim());
 }"""
 
