@@ -24,7 +24,8 @@ from ..services.decisions import Decision, DecisionResult
 from ..services.errors import DomainError
 from ..services.messages import Letter
 from . import bp
-from .forms import BulkShareForm, DecisionForm, ReviewFilterForm
+from .forms import BulkShareForm, DecisionForm
+from .review_filter import ReviewFilterForm
 
 RESULT_TEXT = {
     DecisionResult.UNDER_REVIEW: "marked as under review",

@@ -11,7 +11,8 @@ from ..models import Activity
 from ..services import exports
 from ..services.exports import Export, Format
 from . import bp
-from .forms import ExportForm, ReviewFilterForm
+from .forms import ExportForm
+from .review_filter import ReviewFilterForm
 
 
 def _download(export: Export) -> Response:

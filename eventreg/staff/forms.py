@@ -38,11 +38,8 @@ from wtforms.validators import (
 
 from ..models import (
     ActivityKind,
-    ApplicationStatus,
     AudienceTier,
-    Gender,
     PaymentMethod,
-    Proficiency,
     ProgrammeRole,
     SessionKind,
 )
@@ -53,7 +50,6 @@ from ..services.decisions import Decision
 from ..services.exports import COLUMNS as EXPORT_COLUMNS
 from ..services.exports import DEFAULT_COLUMNS
 from ..services.messages import Letter
-from ..services.review import PAGE_SIZES, Filters, Region, Sort
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -115,7 +111,7 @@ class CodeListField(StringField):
         return ", ".join(self.data or [])
 
 
-def _choices(enum: Any) -> list[SelectChoice]:
+def enum_choices(enum: Any) -> list[SelectChoice]:
     return [SelectChoice(member.value, getattr(member, "label", member.value)) for member in enum]
 
 
@@ -135,7 +131,7 @@ def two_letter_codes(form: FlaskForm, field: Field) -> None:
 class ActivityForm(FlaskForm):
     reference = StringField("Reference", validators=[DataRequired(), Length(max=32)])
     slug = StringField("Web address (slug)", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=_choices(ActivityKind))
+    kind = SelectField("Kind", choices=enum_choices(ActivityKind))
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     subtitle = StringField("Subtitle", validators=[Length(max=300)])
     summary = TextAreaField("Summary", validators=[Length(max=2000)])
@@ -216,7 +212,7 @@ class ModuleForm(FlaskForm):
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     module_id = SelectField("Module", coerce=int, choices=[])
-    kind = SelectField("Type", choices=_choices(SessionKind))
+    kind = SelectField("Type", choices=enum_choices(SessionKind))
     starts_at = DateTimeLocalField("Starts", format=LOCAL, validators=[InputRequired()])
     ends_at = DateTimeLocalField("Ends", format=LOCAL, validators=[InputRequired()])
     room = StringField("Room", validators=[Length(max=120)])
@@ -328,7 +324,7 @@ class IdListField(Field):
         return ",".join(str(i) for i in self.data or [])
 
 
-def _readable(enum: Any) -> list[SelectChoice]:
+def readable_choices(enum: Any) -> list[SelectChoice]:
     """Choices from an enum, labelled from its values when it has no labels of its own."""
     return [
         SelectChoice(m.value, getattr(m, "label", m.value.replace("_", " ").capitalize()))
@@ -336,99 +332,10 @@ def _readable(enum: Any) -> list[SelectChoice]:
     ]
 
 
-def _any(label: str, options: list[SelectChoice]) -> list[SelectChoice]:
-    return [SelectChoice("", label), *options]
-
-
-class ReviewFilterForm(Form):
-    """The list's search, filters, order and page, read from the query string."""
-
-    q = StringField("Search", validators=[Length(max=200)])
-    status = SelectField(
-        "Status", choices=_any("Any status", _choices(ApplicationStatus)), default=""
-    )
-    country = SelectField("Country", choices=[], validate_choice=False, default="")
-    region = SelectField("Region", choices=_any("Any region", _choices(Region)), default="")
-    organisation_type = SelectField(
-        "Type of organisation", choices=[], validate_choice=False, default=""
-    )
-    gender = SelectField("Gender", choices=_any("Any gender", _readable(Gender)), default="")
-    costshare = SelectField(
-        "Cost-sharing",
-        choices=choices(("", "Asked or not"), ("yes", "Asked for"), ("no", "Not asked for")),
-        default="",
-    )
-    proficiency = SelectField(
-        "Language proficiency", choices=_any("Any level", _readable(Proficiency)), default=""
-    )
-    answer = SelectField("Answer to a question", choices=[], validate_choice=False, default="")
-    sort = SelectField("Sort by", choices=_choices(Sort), default=Sort.REFERENCE.value)
-    order = SelectField(
-        "Order", choices=choices(("asc", "Ascending"), ("desc", "Descending")), default="asc"
-    )
-    per_page = SelectField(
-        "Per page",
-        coerce=int,
-        choices=choices(*((size, str(size)) for size in PAGE_SIZES)),
-        default=50,
-    )
-    page = WholeNumberField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
-
-    FILTER_NAMES = (
-        "q",
-        "status",
-        "country",
-        "region",
-        "organisation_type",
-        "gender",
-        "costshare",
-        "proficiency",
-        "answer",
-        "sort",
-        "order",
-        "per_page",
-    )
-
-    def filters(self) -> Filters:
-        """The filters asked for; a value that is not valid is ignored, not an error."""
-        self.validate()
-
-        def good(name: str) -> Any:
-            field = getattr(self, name)
-            return None if field.errors else field.data
-
-        status, region, gender = good("status"), good("region"), good("gender")
-        costshare = good("costshare")
-        return Filters(
-            search=(good("q") or "").strip(),
-            status=ApplicationStatus(status) if status else None,
-            country=(good("country") or "").strip().upper()[:2],
-            region=Region(region) if region else None,
-            organisation_type=good("organisation_type") or "",
-            gender=Gender(gender) if gender else None,
-            costshare={"yes": True, "no": False}.get(costshare or ""),
-            proficiency=good("proficiency") or "",
-            answer=(good("answer") or "")[:30],
-            sort=Sort(good("sort") or Sort.REFERENCE.value),
-            descending=good("order") == "desc",
-            page=good("page") or 1,
-            per_page=good("per_page") or 50,
-        )
-
-    def query_args(self) -> dict[str, Any]:
-        """The filters as query-string arguments, to carry them to another page."""
-        args = {}
-        for name in self.FILTER_NAMES:
-            value = getattr(self, name).data
-            if value not in (None, "") and not getattr(self, name).errors:
-                args[name] = value
-        return args
-
-
 class DecisionForm(FlaskForm):
     """A decision on one application or a selection, with the email staff may edit."""
 
-    decision = SelectField("Decision", choices=_choices(Decision))
+    decision = SelectField("Decision", choices=enum_choices(Decision))
     ids = IdListField("Applications")
     note = TextAreaField("Internal note (not sent)", validators=[Optional(), Length(max=2000)])
     subject = StringField("Subject", validators=[Optional(), Length(max=200)])
@@ -451,7 +358,7 @@ class NoteForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     component_id = SelectField("Fee component", coerce=int, choices=[])
-    share = SelectField("Grant", choices=_choices(Share), default=Share.ALL.value)
+    share = SelectField("Grant", choices=enum_choices(Share), default=Share.ALL.value)
     percent = WholeNumberField(
         "Part (%)", validators=[Optional(), NumberRange(1, 100, "Give a percentage from 1 to 100.")]
     )
@@ -473,7 +380,7 @@ class BulkShareForm(GrantForm):
         csrf = False  # a part of the decision's form, which carries the token
 
     component_id = None  # one form per component: the component is the form's own
-    share = SelectField("Cost-share", choices=[SelectChoice("", "None"), *_choices(Share)])
+    share = SelectField("Cost-share", choices=[SelectChoice("", "None"), *enum_choices(Share)])
 
     def value(self) -> int | None:
         return super().value() if self.share.data else None
@@ -484,7 +391,7 @@ class PaymentForm(FlaskForm):
     received_on = DateField(
         "Received on", default=date.today, validators=[InputRequired("Give the date.")]
     )
-    method = SelectField("Method", choices=_readable(PaymentMethod))
+    method = SelectField("Method", choices=readable_choices(PaymentMethod))
     note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
 
 

@@ -18,7 +18,8 @@ from ..models import Activity, Application
 from ..saving import checked, saved
 from ..services import messages, review
 from . import bp
-from .forms import MessageForm, ReviewFilterForm
+from .forms import MessageForm
+from .review_filter import ReviewFilterForm
 
 
 @bp.route("/applications/<int:application_id>/message", methods=["GET", "POST"])

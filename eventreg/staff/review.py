@@ -19,7 +19,8 @@ from ..services import answers, costshare, decisions, lifecycle, payments, revie
 from ..services.neighbours import neighbours
 from . import bp
 from .eligibility import EligibilityForm
-from .forms import DecisionForm, NoteForm, ReviewFilterForm, choices
+from .forms import DecisionForm, NoteForm, choices
+from .review_filter import ReviewFilterForm
 
 # Country names in English, looked up once (a Locale per lookup costs a quarter millisecond).
 COUNTRY_NAMES: dict[str, str] = dict(Locale("en").territories)
