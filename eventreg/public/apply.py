@@ -67,7 +67,7 @@ def apply(slug: str) -> Page:
                     cv=form.uploaded_cv(),
                     now=now,
                     record_answers=lambda application: questions.save_answers(
-                        application, asked, checked, language=form.language.data
+                        application, asked, checked, language=form.language.data, new=True
                     ),
                 )
             except ApplicationsClosed as error:  # a closed call has its own page, not a form error
