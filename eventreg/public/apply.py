@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Activity
 from ..saving import show_error
-from ..services import applications, links, questions
+from ..services import answering, applications, links
 from ..services.applications import ApplicationsClosed, SubmissionResult
 from ..services.errors import DomainError
 from . import bp
@@ -44,7 +44,7 @@ def apply(slug: str) -> Page:
         abort(404)
     now = clock.now()
     asked = call_questions(call)
-    checked = questions.Checked()
+    checked = answering.Checked()
     if request.method == "GET":
         if not call.is_open(now):
             return render_template("public/apply_closed.html", activity=load(call), now=now)
@@ -55,7 +55,7 @@ def apply(slug: str) -> Page:
     else:
         facts = call_facts(call)
         form = application_form(facts)
-        checked = questions.check_answers(asked, request.form.getlist, request.files.get)
+        checked = answering.check_answers(asked, request.form.getlist, request.files.get)
         if form.validate() and not checked.errors:
             try:
                 submission = applications.submit_application(
@@ -66,14 +66,14 @@ def apply(slug: str) -> Page:
                     consent=form.consent.data,
                     cv=form.uploaded_cv(),
                     now=now,
-                    record_answers=lambda application: questions.save_answers(
+                    record_answers=lambda application: answering.save_answers(
                         application, asked, checked, language=form.language.data, new=True
                     ),
                 )
             except ApplicationsClosed as error:  # a closed call has its own page, not a form error
                 db.session.rollback()
                 return closed(load(call), now, str(error))
-            except questions.InvalidAnswer as error:
+            except answering.InvalidAnswer as error:
                 db.session.rollback()
                 checked.errors[error.field or ""] = str(error)
             except DomainError as error:
@@ -94,7 +94,7 @@ def apply(slug: str) -> Page:
         asked,
         values=request.form,
         errors=checked.errors,
-        full=questions.full_options(asked),
+        full=answering.full_options(asked),
     )
     page = render_template(
         "public/apply.html", activity=load(call), form=form, now=now, questions_html=asked_html

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from .. import clock
 from ..extensions import db
-from ..services import answers, followup, questions
+from ..services import answering, answers, followup
 from ..services.errors import DomainError
 from . import bp
 from .forms import ActionForm
@@ -28,18 +28,18 @@ def follow_up(token: str) -> str | tuple[str, int] | Response:
     asked = followup.questions(application.activity)
     given = answers.answers_of(application)
     sent: Any = answers.form_values(given)
-    checked = questions.Checked()
+    checked = answering.Checked()
     form = ActionForm()
     if request.method == "POST":
         sent = request.form
         files = frozenset(a.question_id for a in given if isinstance(a.value, dict))
-        checked = questions.check_answers(
+        checked = answering.check_answers(
             asked, request.form.getlist, request.files.get, kept_files=files
         )
         if form.validate_on_submit() and not checked.errors:
             try:
                 followup.save_answers(application, asked, checked, now=now)
-            except questions.InvalidAnswer as error:
+            except answering.InvalidAnswer as error:
                 db.session.rollback()
                 checked.errors[error.field or ""] = str(error)
             except DomainError as error:
@@ -62,7 +62,7 @@ def follow_up(token: str) -> str | tuple[str, int] | Response:
             asked,
             values=sent,
             errors=checked.errors,
-            full=questions.full_options(asked),
+            full=answering.full_options(asked),
             held=frozenset(c.option_id for answer in given for c in answer.choices),
         ),
     )

@@ -31,7 +31,7 @@ from ..formatting import time_left
 from ..models import Activity, ActivityStatus
 from ..models.activities import call_is_open
 from ..questions import QuestionView
-from ..services import questions
+from ..services import answering, questions
 from ..services.applications import CallFacts, new_submission_key
 from ..services.catalogue import VISIBLE
 from .forms import application_form
@@ -86,7 +86,7 @@ class Prepared:
         """The questions' HTML as it stands now: full options shown as full."""
         if self.questions_html is not None:
             return self.questions_html
-        full = questions.full_options(self.questions)
+        full = answering.full_options(self.questions)
         html = self.by_full.get(full)
         if html is None:
             if len(self.by_full) > 64:
@@ -126,7 +126,7 @@ class FormPages:
         names = split[1::2]
         if sorted(names) != sorted(HOLES):  # a template that lost a hole: never serve it
             raise RuntimeError(f"the form page has holes {names}, not {sorted(HOLES)}")
-        static = None if questions.limited_options(asked) else render_questions(asked)
+        static = None if answering.limited_options(asked) else render_questions(asked)
         prepared = Prepared(
             facts=facts, pieces=tuple(split), questions=asked, questions_html=static
         )

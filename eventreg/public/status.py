@@ -17,6 +17,7 @@ from .. import clock, i18n
 from ..models import Application
 from ..saving import saved
 from ..services import (
+    answering,
     answers,
     applicant,
     applications,
@@ -122,11 +123,11 @@ def correct(token: str) -> Page:
     asked = questions.views_of(activity)
     given = answers.answers_of(application)
     sent: Any = answers.form_values(given)
-    checked = questions.Checked()
+    checked = answering.Checked()
     if request.method == "POST":
         files = frozenset(a.question_id for a in given if isinstance(a.value, dict))
         sent = request.form
-        checked = questions.check_answers(
+        checked = answering.check_answers(
             asked, request.form.getlist, request.files.get, kept_files=files
         )
 
@@ -137,7 +138,7 @@ def correct(token: str) -> Page:
             cv=form.uploaded_cv(),
             now=now,
         )
-        questions.correct_answers(application, asked, checked)
+        answering.correct_answers(application, asked, checked)
         return changed
 
     if (
@@ -164,7 +165,7 @@ def correct(token: str) -> Page:
             asked,
             values=sent,
             errors=checked.errors,
-            full=questions.full_options(asked),
+            full=answering.full_options(asked),
             held=frozenset(c.option_id for answer in given for c in answer.choices),
         ),
     )

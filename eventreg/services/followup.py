@@ -14,9 +14,10 @@ from ..models import PLACE_HOLDING, Activity, Application, StaffUser, utcnow
 from ..models.questions import Answer, FormKind, Question
 from ..questions import QuestionView
 from . import audit
+from .answering import Checked, correct_answers
 from .correspondence import email_context, local_date
 from .errors import DomainError
-from .questions import Checked, correct_answers, views_of
+from .questions import views_of
 
 FORM = FormKind.FOLLOW_UP
 

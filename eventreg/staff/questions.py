@@ -29,7 +29,7 @@ from ..models import Activity, Role, utcnow
 from ..models.questions import FormKind, Question
 from ..questions import TYPES
 from ..saving import saved, show_error
-from ..services import answers, followup
+from ..services import answering, answers, followup
 from ..services import questions as service
 from ..services.errors import DomainError
 from . import bp
@@ -258,7 +258,7 @@ def questions(activity_id: int, form_kind: str, question_id: int | None = None) 
         form_title=FORM_TITLES[kind],
         questions=listed,
         by_id={q.id: q for q in listed},
-        taken=service.places_taken(limited),
+        taken=answering.places_taken(limited),
         types=TYPES,
         form=form,
         question_id=question_id,

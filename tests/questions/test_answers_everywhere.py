@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from eventreg.extensions import db
 from eventreg.models import ApplicationStatus, Role
-from eventreg.services import answers, exports, questions, review
+from eventreg.services import answering, answers, exports, questions, review
 
 from ..conftest import csrf_token_from
 
@@ -40,8 +40,8 @@ def visit(make_activity, make_application, add_question):
             activity, given_names=name, status=ApplicationStatus.ACCEPTED
         )
         sent = MultiDict({f"q{site.id}": str(site.options[option].id), f"q{visa.id}": needs_visa})
-        checked = questions.check_answers(asked, sent.getlist, lambda _name: None)
-        questions.save_answers(application, asked, checked)
+        checked = answering.check_answers(asked, sent.getlist, lambda _name: None)
+        answering.save_answers(application, asked, checked)
         people[name] = application
     db.session.commit()
     return activity, site, visa, people
@@ -106,15 +106,15 @@ def test_the_applicant_sees_and_corrects_their_answers(
         gender="female",
     )
     asked = questions.views_of(activity)
-    checked = questions.check_answers(
+    checked = answering.check_answers(
         asked, MultiDict({f"q{site.id}": str(site.options[1].id)}).getlist, lambda _n: None
     )
-    questions.save_answers(application, asked, checked)
+    answering.save_answers(application, asked, checked)
     other = make_application(activity)
-    taken = questions.check_answers(
+    taken = answering.check_answers(
         asked, MultiDict({f"q{site.id}": str(site.options[0].id)}).getlist, lambda _n: None
     )
-    questions.save_answers(other, asked, taken)
+    answering.save_answers(other, asked, taken)
     db.session.commit()
     status = client.get(f"/my/{application.token}")
     assert "<dt>Which site?</dt><dd>Site B</dd>" in status.text

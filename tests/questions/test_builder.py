@@ -8,6 +8,7 @@ from eventreg.extensions import db
 from eventreg.models import ApplicationStatus, Question
 from eventreg.models.questions import Answer, AnswerChoice
 from eventreg.questions import InvalidQuestion
+from eventreg.services import answering
 from eventreg.services import questions as service
 from eventreg.services.answers import answers_of
 
@@ -129,7 +130,8 @@ def test_an_option_limit_below_the_places_taken_is_refused(
         answer.choices = [AnswerChoice(application_id=application.id, option_id=option.id)]
         db.session.add(answer)
     db.session.flush()
-    assert service.places_taken([option.id]) == {option.id: 2}  # the withdrawn one freed its place
+    # The withdrawn one freed its place.
+    assert answering.places_taken([option.id]) == {option.id: 2}
     spec = service.QuestionSpec(
         type="single_choice",
         label={"en": "Which site?"},

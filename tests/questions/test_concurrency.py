@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from eventreg import clock
 from eventreg.extensions import db as database
 from eventreg.models import Application
-from eventreg.services import applications, questions
+from eventreg.services import answering, applications, questions
 from eventreg.services.applications import Answers
 from eventreg.services.errors import DomainError
 
@@ -36,7 +36,7 @@ def test_twenty_submissions_at_once_on_a_five_place_option_give_exactly_five(
             start.wait(timeout=30)
             with app.app_context():
                 form = MultiDict({f"q{site.id}": str(option_id)})
-                checked = questions.check_answers(asked, form.getlist, lambda name: None)
+                checked = answering.check_answers(asked, form.getlist, lambda name: None)
                 try:
                     submission = applications.submit_application(
                         activity.id,
@@ -47,7 +47,7 @@ def test_twenty_submissions_at_once_on_a_five_place_option_give_exactly_five(
                         consent=True,
                         now=clock.now(),
                     )
-                    questions.save_answers(submission.application, asked, checked)
+                    answering.save_answers(submission.application, asked, checked)
                 except DomainError as refusal:
                     database.session.rollback()
                     results.append(type(refusal).__name__)
@@ -66,4 +66,4 @@ def test_twenty_submissions_at_once_on_a_five_place_option_give_exactly_five(
     assert Counter(results) == {"applied": 5, "OptionFull": 15}
     database.session.expire_all()
     assert database.session.query(Application).count() == 5
-    assert questions.places_taken([option_id]) == {option_id: 5}
+    assert answering.places_taken([option_id]) == {option_id: 5}
