@@ -1,9 +1,12 @@
 """Certificates of participation: one, or a whole activity's as one PDF or a ZIP of files.
 
-A batch is laid out as one WeasyPrint document and each of the ZIP's files is written from
-its pages, so layout is paid once, not per file, and every file stays tagged (PDF/UA). A big
-batch is laid out in chunks by worker processes (pool.py), one per CPU: the merged PDF joins
-their PDFs, the ZIP takes the files each worker wrote from its chunk.
+Each certificate is written in its holder's language (the application's), in a batch too:
+each run of one language is rendered in it, its section tagged with it (`lang`, and /Lang
+in the PDF's structure). A batch is laid out as one WeasyPrint document and each of the
+ZIP's files is written from its pages, so layout is paid once, not per file, and every
+file stays tagged (PDF/UA). A big batch is laid out in chunks by worker processes (pool.py),
+one per CPU: the merged PDF joins their PDFs, the ZIP takes the files each worker wrote from
+its chunk.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import segno
 from flask import current_app
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..formatting import date_range, hours_and_minutes
 from ..models import Activity, Certificate
@@ -108,33 +114,67 @@ def signatories(activity: Activity, branding: Branding) -> list[dict[str, str]]:
     return []
 
 
-def _certificate_html(
-    activity: Activity, certificates: Sequence[Certificate], *, title: str
-) -> tuple[str, Branding]:
-    """The HTML of these certificates, one page each, and the branding it uses."""
-    branding: Branding = branding_for(activity)
-    entries = [
-        dict(
-            certificate=certificate,
-            name=certificate.application.full_name,
-            size=name_size(certificate.application.full_name),
-            url=verification_url(certificate.code),
-            qr=qr_data_uri(verification_url(certificate.code)),
-            issued_on=date_range(*[certificate.issued_at.astimezone(activity.zone).date()] * 2),
+def holder_language(certificate: Certificate) -> str:
+    """The language a certificate is written in: its holder's, as the application says."""
+    return certificate.application.language or "en"
+
+
+def main_language(certificates: Sequence[Certificate]) -> str:
+    """The language most of these certificates are in (the first such on a tie): the
+    document's own, each certificate's section saying its own."""
+    counts = Counter(holder_language(certificate) for certificate in certificates)
+    return counts.most_common(1)[0][0] if counts else "en"
+
+
+def _pages_html(
+    activity: Activity, certificates: Sequence[Certificate], branding: Branding, language: str
+) -> Markup:
+    """The pages of certificates whose holders read `language`, written in it."""
+    with force_locale(language):
+        entries = [
+            dict(
+                certificate=certificate,
+                name=certificate.application.full_name,
+                size=name_size(certificate.application.full_name),
+                url=verification_url(certificate.code),
+                qr=qr_data_uri(verification_url(certificate.code)),
+                issued_on=date_range(*[certificate.issued_at.astimezone(activity.zone).date()] * 2),
+            )
+            for certificate in certificates
+        ]
+        # Autoescaped like every PDF template: joined as markup into certificates.html.
+        return Markup(
+            render_html(
+                "pdf/_certificate_pages.html",
+                branding=branding,
+                activity=activity,
+                entries=entries,
+                duration=duration(activity),
+                signatories=signatories(activity, branding),
+                verify_at=verification_url("").rstrip("/"),
+                lang=language,
+            )
         )
-        for certificate in certificates
-    ]
+
+
+def _certificate_html(
+    activity: Activity, certificates: Sequence[Certificate], *, title: str, lang: str
+) -> tuple[str, Branding]:
+    """The HTML of these certificates, one page each in its holder's language, and the
+    branding it uses; `lang` is the document's language."""
+    branding: Branding = branding_for(activity)
+    # Runs of one language, in the batch's order: the pages stay in name order.
+    pages = Markup("").join(
+        _pages_html(activity, list(run), branding, language)
+        for language, run in groupby(certificates, key=holder_language)
+    )
     html = render_html(
         "pdf/certificates.html",
         branding=branding,
         landscape=True,
-        activity=activity,
-        entries=entries,
-        duration=duration(activity),
-        signatories=signatories(activity, branding),
+        pages=pages,
         document_title=title,
-        verify_at=verification_url("").rstrip("/"),
-        lang=str(get_locale() or "en"),
+        lang=lang,
     )
     return html, branding
 
@@ -146,19 +186,33 @@ def _certificate_document(
     title: str,
     on_page: Callable[[int], None] | None = None,
 ) -> Document:
-    html, branding = _certificate_html(activity, certificates, title=title)
+    html, branding = _certificate_html(
+        activity, certificates, title=title, lang=main_language(certificates)
+    )
     return layout(html, logo=branding.logo, on_page=on_page)
 
 
+def _write_in_languages(
+    document: Document, codes: Sequence[str], languages: Sequence[str]
+) -> bytes:
+    """Write laid-out certificates, each page's section tagged (/Lang) with its language."""
+    per_page = [""] * len(document.pages)
+    for numbers, language in zip(_pages_by_certificate(document, codes), languages, strict=True):
+        for number in numbers:
+            per_page[number] = language
+    return write(document, page_languages=per_page)
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """One certificate as a PDF. Refuses (CertificateRevoked) a revoked certificate."""
+    """One certificate as a PDF, in its holder's language (whoever prints it).
+
+    Refuses (CertificateRevoked) a revoked certificate.
+    """
     ensure_printable([certificate])
-    # The participant's own certificate is in their language (a batch, in the staff's).
-    with force_locale(certificate.application.language or "en"):
-        document = _certificate_document(
-            certificate.application.activity, [certificate], title=_file_title(certificate)
-        )
-    return write(document)
+    document = _certificate_document(
+        certificate.application.activity, [certificate], title=_file_title(certificate)
+    )
+    return _write_in_languages(document, [certificate.code], [holder_language(certificate)])
 
 
 def _progress_from_layout(progress: Progress | None, total: int) -> Callable[[int], None] | None:
@@ -196,7 +250,11 @@ def certificates_merged(activity: Activity, *, progress: Progress | None = None)
             title=_batch_title(activity),
             on_page=_progress_from_layout(progress, total),
         )
-        pdf = write(document)
+        pdf = _write_in_languages(
+            document,
+            [c.code for c in certificates],
+            [holder_language(c) for c in certificates],
+        )
     if progress is not None:
         progress(total, total)
     return pdf
@@ -207,7 +265,9 @@ def _batch_title(activity: Activity) -> str:
 
 
 def _file_title(certificate: Certificate) -> str:
-    return str(_("Certificate %(name)s", name=certificate.application.full_name))
+    """The title of a certificate's own file, in its holder's language."""
+    with force_locale(holder_language(certificate)):
+        return str(_("Certificate %(name)s", name=certificate.application.full_name))
 
 
 @dataclass(frozen=True)
@@ -218,6 +278,7 @@ class _Chunk:
     static: Path
     logo: Path | None
     codes: tuple[str, ...]
+    languages: tuple[str, ...]  # each certificate's
     titles: tuple[str, ...] | None  # None: the chunk as one PDF; else one PDF per certificate
 
 
@@ -225,8 +286,8 @@ def _lay_out_chunk(chunk: _Chunk) -> list[bytes]:
     """In a worker process: the chunk as one PDF, or as one PDF per certificate."""
     document = layout(chunk.html, logo=chunk.logo, static=chunk.static)
     if chunk.titles is None:
-        return [write(document)]
-    return list(_one_per_certificate(document, chunk.codes, chunk.titles))
+        return [_write_in_languages(document, chunk.codes, chunk.languages)]
+    return list(_one_per_certificate(document, chunk.codes, chunk.languages, chunk.titles))
 
 
 def _in_workers(
@@ -236,15 +297,20 @@ def _in_workers(
     size = pool.chunk_size(len(certificates), processes)
     runs = [certificates[start : start + size] for start in range(0, len(certificates), size)]
     static = static_root()
+    # Every chunk says the batch's language: the joined PDF keeps the first one's.
+    lang = main_language(certificates)
 
     def chunks() -> Iterator[_Chunk]:
         for run in runs:
-            html, branding = _certificate_html(activity, run, title=_batch_title(activity))
+            html, branding = _certificate_html(
+                activity, run, title=_batch_title(activity), lang=lang
+            )
             yield _Chunk(
                 html=html,
                 static=static,
                 logo=branding.logo,
                 codes=tuple(certificate.code for certificate in run),
+                languages=tuple(holder_language(certificate) for certificate in run),
                 titles=tuple(_file_title(certificate) for certificate in run) if split else None,
             )
 
@@ -296,19 +362,22 @@ def _pages_by_certificate(document: Document, codes: Sequence[str]) -> list[list
 
 
 def _one_per_certificate(
-    document: Document, codes: Sequence[str], titles: Sequence[str]
+    document: Document, codes: Sequence[str], languages: Sequence[str], titles: Sequence[str]
 ) -> Iterator[bytes]:
     """One tagged PDF per certificate, each written from its pages of the laid-out batch.
 
     The layout is shared; each file is written on its own (a copy of the document holding
-    its pages), so it keeps its structure tags, /Lang and its own title, and carries only
-    the fonts and images its pages use. Cutting the batch's PDF with pypdf dropped the tags.
+    its pages), so it keeps its structure tags, says its own language and title, and carries
+    only the fonts and images its pages use. Cutting the batch's PDF with pypdf dropped the
+    tags.
     """
-    for numbers, title in zip(_pages_by_certificate(document, codes), titles, strict=True):
+    pages = _pages_by_certificate(document, codes)
+    for numbers, language, title in zip(pages, languages, titles, strict=True):
         part = document.copy([document.pages[number] for number in numbers])
         part.metadata = copy.copy(document.metadata)
         part.metadata.title = title
-        yield write(part)
+        part.metadata.lang = language
+        yield write(part, page_languages=[language] * len(numbers))
 
 
 def zip_name(activity: Activity, certificate: Certificate) -> str:
@@ -367,4 +436,5 @@ def _files_here(
         on_page=_progress_from_layout(progress, 2 * len(certificates)),
     )
     codes = [c.code for c in certificates]
-    return _one_per_certificate(document, codes, [_file_title(c) for c in certificates])
+    languages = [holder_language(c) for c in certificates]
+    return _one_per_certificate(document, codes, languages, [_file_title(c) for c in certificates])

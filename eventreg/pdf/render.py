@@ -11,7 +11,7 @@ import mimetypes
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -229,15 +229,40 @@ def layout(
         )
 
 
-def write(document: Document) -> bytes:
+def write(document: Document, *, page_languages: Sequence[str] = ()) -> bytes:
     """The PDF bytes of a laid-out document (or of a copy holding some of its pages).
 
     Tagged PDF/UA-1, so that screen readers follow the structure; the template's
-    `<html lang>` and `<title>` become the document's /Lang and title.
+    `<html lang>` and `<title>` become the document's /Lang and title. `page_languages`
+    (one per page, "" for none) tags the elements of each page with their own /Lang, for
+    a document whose pages are in different languages (WeasyPrint tags only the document).
     """
+    finisher = _language_tagger(page_languages) if page_languages else None
     with _render_lock, _collector_paused():
-        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finisher)
     return pdf
+
+
+def _language_tagger(page_languages: Sequence[str]) -> Callable[[Document, Any], None]:
+    """A write_pdf finisher: /Lang on the top-level structure elements of each page."""
+
+    def tag(document: Document, pdf: Any) -> None:
+        import pydyf
+
+        def resolve(reference: bytes) -> Any:  # "12 0 R": pydyf numbers objects in order
+            return pdf.objects[int(reference.split()[0])]
+
+        if "StructTreeRoot" not in pdf.catalog:
+            return
+        language_of = dict(zip(pdf.page_references, page_languages, strict=False))
+        for document_element in resolve(pdf.catalog["StructTreeRoot"])["K"]:
+            for reference in resolve(document_element)["K"]:
+                element = resolve(reference)
+                language = language_of.get(element.get("Pg"))
+                if language:
+                    element["Lang"] = pydyf.String(language)
+
+    return tag
 
 
 @contextmanager
