@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from babel.lists import format_list
 from flask import render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..questions import QuestionView
@@ -34,15 +37,18 @@ def conditions(questions: Sequence[QuestionView], lang: str | None) -> dict[int,
         source = by_id.get(question.condition_question_id or 0)
         if source is None:
             continue
+        yes_no = {"yes": _("Yes"), "no": _("No")}
         words = []
         for value in question.condition_values:
             option = source.option(int(value)) if value.isdigit() else None
-            words.append(option.text(lang) if option else value.capitalize())
+            words.append(option.text(lang) if option else yes_no.get(value, value))
         found[question.id] = {
             "source": source.name,
             "values": question.condition_values,
             "label": source.text(lang),
             "words": words,
+            # "Yes", "A or B", "A, B or C" as the reader's language lists them.
+            "answers": format_list(words, style="or", locale=get_locale() or "en"),
         }
     return found
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from ..models.questions import Question, text_in
@@ -135,7 +136,8 @@ class QuestionType:
         raise NotImplementedError
 
     def hint(self, question: QuestionView) -> str:
-        """What the applicant should know about the accepted answers (limits)."""
+        """What the applicant should know about the accepted answers (limits), in the
+        reader's language."""
         return ""
 
     @property
@@ -162,10 +164,15 @@ def first_value(values: list[str]) -> str:
     return values[0].replace("\r\n", "\n").strip() if values else ""
 
 
+def sentences(*parts: str) -> str:
+    """Sentences, each translated on its own, as one message ("Give a number. A number.")."""
+    return " ".join(str(part) for part in parts if part)
+
+
 def refuse_nul(text: str) -> None:
     """PostgreSQL cannot store NUL characters; nobody types them."""
     if "\x00" in text:
-        raise InvalidAnswer("This answer contains a character that cannot be kept.")
+        raise InvalidAnswer(_("This answer contains a character that cannot be kept."))
 
 
 def decimal_or_none(value: Any, *, field: str) -> Decimal | None:
@@ -175,7 +182,7 @@ def decimal_or_none(value: Any, *, field: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise InvalidQuestion("Give a number.", field=field) from None
+        raise InvalidQuestion(_("Give a number."), field=field) from None
     if not number.is_finite():
-        raise InvalidQuestion("Give a number.", field=field)
+        raise InvalidQuestion(_("Give a number."), field=field)
     return number

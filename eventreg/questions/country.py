@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
@@ -19,7 +20,7 @@ class Country(QuestionType):
         if not code:
             return None
         if len(code) != 2 or code not in dict(self.choices()):
-            raise InvalidAnswer("Choose a country from the list.")
+            raise InvalidAnswer(_("Choose a country from the list."))
         return Parsed(value=code, shown=dict(self.choices())[code])
 
     def choices(self) -> tuple[tuple[str, str], ...]:

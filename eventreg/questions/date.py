@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..formatting import long_date
 from .base import (
     InvalidAnswer,
     InvalidQuestion,
@@ -16,6 +18,7 @@ from .base import (
     Setting,
     first_value,
     register,
+    sentences,
 )
 
 
@@ -27,7 +30,7 @@ def _day(value: Any, *, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidQuestion("Give a date as YYYY-MM-DD.", field=field) from None
+        raise InvalidQuestion(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 @register
@@ -40,7 +43,7 @@ class DateQuestion(QuestionType):
         low = _day(settings.get("min_date"), field="min_date")
         high = _day(settings.get("max_date"), field="max_date")
         if low and high and low > high:
-            raise InvalidQuestion("The earliest date is after the latest.", field="min_date")
+            raise InvalidQuestion(_("The earliest date is after the latest."), field="min_date")
         return {
             "min_date": low.isoformat() if low else None,
             "max_date": high.isoformat() if high else None,
@@ -48,12 +51,17 @@ class DateQuestion(QuestionType):
 
     def hint(self, question: QuestionView) -> str:
         low, high = question.settings.get("min_date"), question.settings.get("max_date")
+        # As the reader's language writes a date ("13 juillet 2027").
+        bounds = {
+            "low": long_date(date.fromisoformat(low)) if low else "",
+            "high": long_date(date.fromisoformat(high)) if high else "",
+        }
         if low and high:
-            return f"A date from {low} to {high}."
+            return _("A date from %(low)s to %(high)s.", **bounds)
         if low:
-            return f"A date from {low}."
+            return _("A date from %(low)s.", **bounds)
         if high:
-            return f"A date up to {high}."
+            return _("A date up to %(high)s.", **bounds)
         return ""
 
     def parse(
@@ -65,8 +73,8 @@ class DateQuestion(QuestionType):
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise InvalidAnswer("Give a date as year-month-day, e.g. 2027-07-13.") from None
+            raise InvalidAnswer(_("Give a date as year-month-day, e.g. 2027-07-13.")) from None
         low, high = question.settings.get("min_date"), question.settings.get("max_date")
         if (low and day < date.fromisoformat(low)) or (high and day > date.fromisoformat(high)):
-            raise InvalidAnswer(f"This date is out of range. {self.hint(question)}")
+            raise InvalidAnswer(sentences(_("This date is out of range."), self.hint(question)))
         return Parsed(value=day.isoformat(), shown=day.isoformat())

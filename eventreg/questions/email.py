@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..services.refusals import REFUSED
 from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
 
 
@@ -22,9 +24,7 @@ class Email(QuestionType):
         try:
             address = validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError:
-            raise InvalidAnswer(
-                "This does not look like an email address, e.g. name@example.org."
-            ) from None
+            raise InvalidAnswer(str(REFUSED["email"])) from None
         if len(address) > 254:
-            raise InvalidAnswer("This email address is too long.")
+            raise InvalidAnswer(_("This email address is too long."))
         return Parsed(value=address, shown=address)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .base import (
@@ -36,14 +37,17 @@ class File(QuestionType):
     def check_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
         size = settings.get("max_mb") or DEFAULT_MB
         if not 1 <= size <= LARGEST_MB:
-            raise InvalidQuestion(f"The size limit is from 1 to {LARGEST_MB} MB.", field="max_mb")
+            raise InvalidQuestion(
+                _("The size limit is from 1 to %(largest)s MB.", largest=LARGEST_MB),
+                field="max_mb",
+            )
         return {"max_mb": size}
 
     def limit_mb(self, question: QuestionView) -> int:
         return int(question.settings.get("max_mb") or DEFAULT_MB)
 
     def hint(self, question: QuestionView) -> str:
-        return f"A PDF, JPEG or PNG file of up to {self.limit_mb(question)} MB."
+        return _("A PDF, JPEG or PNG file of up to %(size)s MB.", size=self.limit_mb(question))
 
     def parse(
         self, question: QuestionView, values: list[str], upload: FileStorage | None
@@ -54,9 +58,11 @@ class File(QuestionType):
         content = upload.stream.read(limit + 1)
         upload.stream.seek(0)
         if len(content) > limit:
-            raise InvalidAnswer(f"The file is larger than {self.limit_mb(question)} MB.")
+            raise InvalidAnswer(
+                _("The file is larger than %(size)s MB.", size=self.limit_mb(question))
+            )
         kind = kind_of(content)
         if kind is None:
-            raise InvalidAnswer("This file is not a PDF, JPEG or PNG, whatever its name says.")
+            raise InvalidAnswer(_("This file is not a PDF, JPEG or PNG, whatever its name says."))
         name = "".join(c for c in upload.filename.rsplit("/", 1)[-1] if c.isprintable())[:200]
         return Parsed(value={"filename": name, "kind": kind}, shown=name, upload=upload)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 from .base import (
@@ -30,12 +32,16 @@ class MultipleChoice(QuestionType):
     def check_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
         picks = settings.get("max_picks")
         if picks is not None and picks < 1:
-            raise InvalidQuestion("Allow at least one pick, or leave it blank.", field="max_picks")
+            raise InvalidQuestion(
+                _("Allow at least one pick, or leave it blank."), field="max_picks"
+            )
         return {"max_picks": picks}
 
     def hint(self, question: QuestionView) -> str:
         picks = question.settings.get("max_picks")
-        return f"Choose up to {picks}." if picks else "Choose all that apply."
+        if not picks:
+            return _("Choose all that apply.")
+        return ngettext("Choose up to %(num)d option.", "Choose up to %(num)d options.", picks)
 
     def parse(
         self, question: QuestionView, values: list[str], upload: FileStorage | None
@@ -45,7 +51,9 @@ class MultipleChoice(QuestionType):
             return None
         picks = question.settings.get("max_picks")
         if picks and len(chosen) > picks:
-            raise InvalidAnswer(f"Choose at most {picks}.")
+            raise InvalidAnswer(
+                ngettext("Choose at most %(num)d option.", "Choose at most %(num)d options.", picks)
+            )
         options = [question.option(option_id) for option_id in chosen]
         return Parsed(
             value=chosen,

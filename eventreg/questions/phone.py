@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import phonenumbers
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import FileStorage
 
-from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
+from .base import (
+    InvalidAnswer,
+    Parsed,
+    QuestionType,
+    QuestionView,
+    first_value,
+    register,
+    sentences,
+)
 
-HINT = "Give it in international format: + then the country code, e.g. +977 1 441 2345."
+HINT = lazy_gettext(
+    "Give it in international format: + then the country code, e.g. +977 1 441 2345."
+)
 
 
 def e164(text: str) -> str:
@@ -15,9 +27,10 @@ def e164(text: str) -> str:
     try:
         number = phonenumbers.parse(text[:40], None)
     except phonenumbers.NumberParseException:
-        raise InvalidAnswer(f"This is not a phone number we can call. {HINT}") from None
+        refusal = _("This is not a phone number we can call.")
+        raise InvalidAnswer(sentences(refusal, str(HINT))) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidAnswer(f"This number does not exist in that country. {HINT}")
+        raise InvalidAnswer(sentences(_("This number does not exist in that country."), str(HINT)))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -27,7 +40,7 @@ class Phone(QuestionType):
     title = "Phone number"
 
     def hint(self, question: QuestionView) -> str:
-        return HINT
+        return str(HINT)
 
     def parse(
         self, question: QuestionView, values: list[str], upload: FileStorage | None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .base import (
@@ -31,7 +33,10 @@ class ShortText(QuestionType):
         length = settings.get("max_length") or self.default_length
         if not 1 <= length <= self.longest:
             raise InvalidQuestion(
-                f"The length limit is between 1 and {self.longest:,} characters.",
+                _(
+                    "The length limit is between 1 and %(longest)s characters.",
+                    longest=format_number(self.longest),
+                ),
                 field="max_length",
             )
         return {"max_length": length}
@@ -40,7 +45,13 @@ class ShortText(QuestionType):
         return int(question.settings.get("max_length") or self.default_length)
 
     def hint(self, question: QuestionView) -> str:
-        return f"Up to {self.limit(question):,} characters."
+        limit = self.limit(question)
+        return ngettext(
+            "Up to %(count)s character.",
+            "Up to %(count)s characters.",
+            limit,
+            count=format_number(limit),
+        )
 
     def parse(
         self, question: QuestionView, values: list[str], upload: FileStorage | None
@@ -49,6 +60,14 @@ class ShortText(QuestionType):
         if not text:
             return None
         refuse_nul(text)
-        if len(text) > self.limit(question):
-            raise InvalidAnswer(f"Please keep it under {self.limit(question):,} characters.")
+        limit = self.limit(question)
+        if len(text) > limit:
+            raise InvalidAnswer(
+                ngettext(
+                    "Please keep it under %(count)s character.",
+                    "Please keep it under %(count)s characters.",
+                    limit,
+                    count=format_number(limit),
+                )
+            )
         return Parsed(value=text, shown=text)

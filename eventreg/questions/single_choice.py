@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .base import (
@@ -25,7 +26,7 @@ def picked(question: QuestionView, values: list[str]) -> list[int]:
     for value in values:
         option = question.option(int(value)) if value.isdigit() and len(value) < 12 else None
         if option is None:
-            raise InvalidAnswer("Choose among the options offered.")
+            raise InvalidAnswer(_("Choose among the options offered."))
         if option.id not in chosen:
             chosen.append(option.id)
     return chosen

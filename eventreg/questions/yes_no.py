@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
 
+# How an answer is kept and shown to staff (the form shows the reader's words).
 WORDS = {"yes": "Yes", "no": "No"}
 
 
@@ -22,5 +24,5 @@ class YesNo(QuestionType):
         if not answer:
             return None
         if answer not in WORDS:
-            raise InvalidAnswer("Answer yes or no.")
+            raise InvalidAnswer(_("Answer yes or no."))
         return Parsed(value=answer == "yes", shown=WORDS[answer], keys=(answer,))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from .. import files
@@ -73,7 +74,7 @@ def check_answers(
             continue
         if parsed is None:
             if question.required and question.id not in kept_files:
-                checked.errors[question.name] = "Please answer this question."
+                checked.errors[question.name] = _("Please answer this question.")
             continue
         checked.values[question.id] = parsed
     return checked
@@ -152,8 +153,10 @@ def save_answers(
             if option_id in wanted and taken.get(option_id, 0) >= limits[option_id]:
                 option = question.option(option_id)
                 raise OptionFull(
-                    f"{option.text(language) if option else 'This option'} is full: "
-                    "every place is taken. Please choose another.",
+                    _(
+                        "%(option)s is full: every place is taken. Please choose another.",
+                        option=option.text(language) if option else option_id,
+                    ),
                     field=question.name,
                 )
     if new:

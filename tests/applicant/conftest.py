@@ -129,7 +129,11 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any]):
     files = {key: value for key, value in data.items() if isinstance(value, tuple)}
     if not files:
         return client.post(url, data=data)
-    fields = MultiDict([(k, v) for k, v in data.items() if k not in files])
+    fields = MultiDict()
+    for key, value in data.items():
+        if key not in files:  # several values (checkboxes) go as several fields
+            for one in value if isinstance(value, list) else [value]:
+                fields.add(key, one)
     for key, (stream, filename) in files.items():
         fields.add(key, FileStorage(stream, filename=filename))
     boundary, body = encode_multipart(fields)

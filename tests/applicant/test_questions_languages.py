@@ -1,0 +1,125 @@
+"""A French or Spanish applicant reads the organiser's questions' hints and refusals in
+their language: too many picks, a number out of range, a wrong file, a full option."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from .conftest import form_page, submit
+from .test_questions import add
+
+# What each reader should see, and English they should not.
+WORDS = {
+    "fr": {
+        "picks": "Choisissez 2 options au plus.",
+        "picks hint": "Choisissez jusqu’à 2 options.",
+        "range": "Ce nombre est hors des limites. Un nombre entier, 1 au minimum.",
+        "file": "Ce fichier n’est ni un PDF, ni un JPEG, ni un PNG, quoi qu’en dise son nom.",
+        "file hint": "Un fichier PDF, JPEG ou PNG de 2 Mo au plus.",
+        "required": "Veuillez répondre à cette question.",
+        "error": '<span class="visually-hidden">Erreur :</span>',  # for screen readers
+        "optional": "(facultatif)",
+        "section": "Quelques questions de plus",
+        "condition": "Seulement si votre réponse à « Do you need a visa? » est Oui.",
+        "full": "(complet)",
+        "full refusal": "toutes les places sont prises. Veuillez choisir une autre option.",
+    },
+    "es": {
+        "picks": "Elija 2 opciones como máximo.",
+        "picks hint": "Elija hasta 2 opciones.",
+        "range": "Este número está fuera del rango permitido. Un número entero, como mínimo 1.",
+        "file": "Este archivo no es un PDF, un JPEG ni un PNG, diga lo que diga su nombre.",
+        "file hint": "Un archivo PDF, JPEG o PNG de 2 MB como máximo.",
+        "required": "Responda a esta pregunta, por favor.",
+        "error": '<span class="visually-hidden">Error:</span>',  # as in English
+        "optional": "(opcional)",
+        "section": "Algunas preguntas más",
+        "condition": "Solo si su respuesta a «Do you need a visa?» es Sí.",
+        "full": "(completo)",
+        "full refusal": "todas las plazas están ocupadas. Elija otra opción, por favor.",
+    },
+}
+ENGLISH = (
+    "Choose at most",
+    "Choose up to",
+    "out of range",
+    "whatever its name says",
+    "Please answer this question.",
+    "(optional)",
+    "A few more questions",
+    "Only if your answer",
+    "(full)",
+    "every place is taken",
+)
+
+
+@pytest.fixture(params=["fr", "es"])
+def reader(request, client) -> str:
+    """The browser asks for French, or for Spanish."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = request.param
+    return request.param
+
+
+@pytest.fixture
+def asked(workshop):
+    """Up to two sites, a number of years (a whole one, at least 1), a letter and a visa."""
+    sites = add(
+        workshop,
+        "multiple_choice",
+        "Which sites?",
+        settings={"max_picks": 2},
+        options=[("Site A", None), ("Site B", None), ("Site C", None)],
+    )
+    years = add(workshop, "number", "Years", settings={"minimum": "1", "integer": True})
+    letter = add(workshop, "file", "Letter", settings={"max_mb": 2})
+    visa = add(workshop, "yes_no", "Do you need a visa?", required=True)
+    passport = add(
+        workshop,
+        "short_text",
+        "Passport",
+        condition_question_id=visa.id,
+        condition_values=["yes"],
+    )
+    return sites, years, letter, visa, passport
+
+
+def test_the_questions_hints_are_in_the_readers_language(client, workshop, asked, reader):
+    page = form_page(client, workshop)
+    words = WORDS[reader]
+    for key in ("picks hint", "file hint", "optional", "section", "condition"):
+        assert words[key] in page, key
+    assert [english for english in ENGLISH if english in page] == []
+
+
+def test_refused_answers_are_explained_in_the_readers_language(client, workshop, asked, reader):
+    sites, years, letter, visa, passport = asked
+    response = submit(
+        client,
+        workshop,
+        **{
+            f"q{sites.id}": [str(option.id) for option in sites.options],
+            f"q{years.id}": "0",
+            f"q{letter.id}": (io.BytesIO(b"MZ not a letter"), "letter.pdf"),
+        },
+    )
+    assert response.status_code == 422
+    words = WORDS[reader]
+    for key in ("picks", "range", "file", "required", "error"):
+        assert words[key] in response.text, key
+    assert [english for english in ENGLISH if english in response.text] == []
+
+
+def test_a_full_option_is_refused_in_the_readers_language(app, client, workshop, reader):
+    site = add(workshop, "single_choice", "Which site?", options=[("Site A", 1), ("Site B", None)])
+    taken = submit(app.test_client(), workshop, **{f"q{site.id}": str(site.options[0].id)})
+    assert "/confirmation" in taken.headers["Location"]
+    assert WORDS[reader]["full"] in form_page(client, workshop)
+    # Sent anyway (a page opened before the place went): refused with the reason.
+    refused = submit(
+        client, workshop, email="late@example.net", **{f"q{site.id}": str(site.options[0].id)}
+    )
+    assert refused.status_code == 422
+    assert WORDS[reader]["full refusal"] in refused.text
+    assert "every place is taken" not in refused.text
