@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import clock
@@ -23,7 +24,7 @@ def follow_up(token: str) -> str | tuple[str, int] | Response:
     application = application_or_404(token)
     now = clock.now()
     if not followup.is_open(application, now):
-        flash("The follow-up form is not open to you now.", "error")
+        flash(_("The follow-up form is not open to you now."), "error")
         return redirect(url_for(".status", token=token))
     asked = followup.questions(application.activity)
     given = answers.answers_of(application)
@@ -48,7 +49,7 @@ def follow_up(token: str) -> str | tuple[str, int] | Response:
                 return redirect(url_for(".status", token=token))
             else:
                 db.session.commit()
-                flash("Thank you: your answers are saved.", "success")
+                flash(_("Thank you: your answers are saved."), "success")
                 return redirect(url_for(".status", token=token))
     page = render_template(
         "public/follow_up.html",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from .. import clock, i18n
@@ -115,7 +116,7 @@ def correct(token: str) -> Page:
     activity = application.activity
     now = clock.now()
     if not applications.can_correct(application, now):
-        flash("Your application can no longer be corrected here.", "error")
+        flash(_("Your application can no longer be corrected here."), "error")
         return redirect(url_for(".status", token=token))
     form = application_form(
         CallFacts.of(activity), correcting=True, data=prefill(Answers.of(application))
@@ -147,7 +148,7 @@ def correct(token: str) -> Page:
         and saved(
             correct_all,
             done=lambda changed: (
-                "Your corrections are saved." if changed else "Nothing was changed."
+                _("Your corrections are saved.") if changed else _("Nothing was changed.")
             ),
             form=form,
         )
@@ -178,9 +179,9 @@ def withdraw(token: str) -> Page:
     return _confirmed_step(
         token,
         allowed=applicant.can_withdraw,
-        not_allowed="Your application can no longer be withdrawn here.",
+        not_allowed=_("Your application can no longer be withdrawn here."),
         step=applicant.withdraw_application,
-        done="Your application is withdrawn. We have sent you a confirmation.",
+        done=_("Your application is withdrawn. We have sent you a confirmation."),
         template="public/status_withdraw.html",
     )
 
@@ -192,7 +193,7 @@ def confirm(token: str) -> Response:
     if ActionForm().validate_on_submit():
         saved(
             lambda: applicant.confirm_participation(application, now=clock.now()),
-            done="Thank you: your participation is confirmed.",
+            done=_("Thank you: your participation is confirmed."),
         )
     return redirect(url_for(".status", token=token))
 
@@ -203,9 +204,9 @@ def decline(token: str) -> Page:
     return _confirmed_step(
         token,
         allowed=applicant.can_respond,
-        not_allowed="There is no offer to decline, or the date to answer has passed.",
+        not_allowed=_("There is no offer to decline, or the date to answer has passed."),
         step=applicant.decline_participation,
-        done="You have declined your place. We have sent you a confirmation.",
+        done=_("You have declined your place. We have sent you a confirmation."),
         template="public/status_decline.html",
     )
 

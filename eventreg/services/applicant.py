@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from ..extensions import db
 from ..models import Application, ApplicationStatus, AuditLog
@@ -52,7 +54,9 @@ def withdraw_application(application: Application, *, now: datetime, reason: str
     """
     check_transition(application, Status.WITHDRAWN, by_applicant=True)
     if now >= application.activity.starts_at:
-        raise InvalidTransition("The activity has started: please write to its contacts instead.")
+        raise InvalidTransition(
+            _("The activity has started: please write to its contacts instead.")
+        )
     held = application.status.holds_place
     change_status(application, Status.WITHDRAWN, actor="applicant", note=reason, now=now)
     if held:
@@ -76,7 +80,8 @@ def decline_participation(application: Application, *, now: datetime, reason: st
 
 
 def applicant_history(application: Application) -> list[HistoryEntry]:
-    """The history shown to the applicant: submission, corrections and status changes."""
+    """The history shown to the applicant: submission, corrections and status changes, in
+    the reader's language."""
     entries = db.session.scalars(
         sa.select(AuditLog)
         .where(
@@ -89,28 +94,29 @@ def applicant_history(application: Application) -> list[HistoryEntry]:
     for entry in entries:
         by_applicant = entry.actor_id is None and entry.actor_label == "applicant"
         if entry.action == SUBMITTED_ACTION:
-            text = "Application submitted"
+            text = STATUS_EVENTS[Status.SUBMITTED]
         elif entry.action == CORRECTED_ACTION:
-            text = "Application corrected"
+            text = CORRECTED_EVENT
         else:
             status = ApplicationStatus(entry.after.get("status", application.status))
             text = STATUS_EVENTS[status]
-        history.append(HistoryEntry(at=entry.at, text=text, by_applicant=by_applicant))
+        history.append(HistoryEntry(at=entry.at, text=str(text), by_applicant=by_applicant))
     return history
 
 
+CORRECTED_EVENT = lazy_gettext("Application corrected")
 STATUS_EVENTS = {
-    Status.SUBMITTED: "Application submitted",
-    Status.UNDER_REVIEW: "Application under review",
-    Status.ACCEPTED: "Application accepted",
-    Status.WAITLISTED: "Put on the waiting list",
-    Status.REJECTED: "Application not retained",
-    Status.CONFIRMED: "Participation confirmed",
-    Status.DECLINED: "Place declined",
-    Status.WITHDRAWN: "Application withdrawn",
-    Status.CANCELLED: "Participation cancelled",
-    Status.ATTENDED: "Attended the activity",
-    Status.LAPSED: "The date to confirm passed; the place went to the waiting list",
+    Status.SUBMITTED: lazy_gettext("Application submitted"),
+    Status.UNDER_REVIEW: lazy_gettext("Application under review"),
+    Status.ACCEPTED: lazy_gettext("Application accepted"),
+    Status.WAITLISTED: lazy_gettext("Put on the waiting list"),
+    Status.REJECTED: lazy_gettext("Application not retained"),
+    Status.CONFIRMED: lazy_gettext("Participation confirmed"),
+    Status.DECLINED: lazy_gettext("Place declined"),
+    Status.WITHDRAWN: lazy_gettext("Application withdrawn"),
+    Status.CANCELLED: lazy_gettext("Participation cancelled"),
+    Status.ATTENDED: lazy_gettext("Attended the activity"),
+    Status.LAPSED: lazy_gettext("The date to confirm passed; the place went to the waiting list"),
 }
 
 
@@ -141,5 +147,8 @@ def _check_response_open(application: Application, now: datetime) -> None:
     deadline = response_deadline(application)
     if deadline is not None and now > deadline:
         raise ResponseClosed(
-            "The date to answer the offer has passed: please write to the contacts of the activity."
+            _(
+                "The date to answer the offer has passed: "
+                "please write to the contacts of the activity."
+            )
         )
