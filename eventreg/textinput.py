@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 
 NUL = "\x00"
 
@@ -59,9 +60,10 @@ def init_app(app: Flask) -> None:
             label = field.replace("_", " ")
             abort(
                 400,
-                description=(
-                    f"The {label} you sent contains a NUL character (an invisible control "
+                description=_(
+                    "The %(field)s you sent contains a NUL character (an invisible control "
                     "character, often left by copying and pasting), which cannot be stored. "
-                    "Nothing was saved: please go back, retype that text and send it again."
+                    "Nothing was saved: please go back, retype that text and send it again.",
+                    field=label,
                 ),
             )

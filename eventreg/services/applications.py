@@ -185,8 +185,10 @@ def submit_application(
     """
     if not consent:
         raise ConsentMissing(
-            "Please agree to the processing of your data: we cannot consider the "
-            "application without it.",
+            gettext(
+                "Please agree to the processing of your data: we cannot consider the "
+                "application without it."
+            ),
             field="consent",
         )
     if facts is None:
@@ -225,7 +227,7 @@ def submit_application(
     for earlier in found:
         if earlier.submission_key == submission_key:
             if earlier.activity_id != locked.id:
-                raise InvalidAnswer("This form has expired: please reload the page.")
+                raise InvalidAnswer(gettext("This form has expired: please reload the page."))
             return Submission(
                 db.session.get_one(Application, earlier.id), SubmissionResult.RESUBMITTED
             )
@@ -290,13 +292,18 @@ def correct_application(
     activity = application.activity
     if application.status not in CORRECTABLE:
         raise NotCorrectable(
-            f"Your application is {application.status.label.lower()}: it can no longer be "
-            "corrected here. Please write to the contacts of the activity."
+            gettext(
+                "Your application is %(status)s: it can no longer be corrected here. "
+                "Please write to the contacts of the activity.",
+                status=application.status.label.lower(),
+            )
         )
     if not activity.is_open_for_applications(now):
         raise NotCorrectable(
-            "The call for applications has closed: the application can no longer be "
-            "corrected. Please write to the contacts of the activity."
+            gettext(
+                "The call for applications has closed: the application can no longer be "
+                "corrected. Please write to the contacts of the activity."
+            )
         )
     values = _checked(CallFacts.of(activity), answers)
     check_cv(cv)
@@ -310,7 +317,8 @@ def correct_application(
         )
         if taken is not None:
             raise AlreadyApplied(
-                "Another application to this activity uses this email address.", field="email"
+                gettext("Another application to this activity uses this email address."),
+                field="email",
             )
     before = audit.snapshot(application, values)
     after = {name: plain(value) for name, value in values.items()}

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm.util import identity_key
 
 from .. import clock
@@ -135,11 +136,19 @@ def check_transition(
     current = application.status
     if new_status not in TRANSITIONS[current]:
         raise InvalidTransition(
-            f"An application that is {current.label.lower()} cannot become "
-            f"{new_status.label.lower()}."
+            _(
+                "An application that is %(current)s cannot become %(new)s.",
+                current=current.label.lower(),
+                new=new_status.label.lower(),
+            )
         )
     if by_applicant and new_status not in APPLICANT_MAY:
-        raise InvalidTransition(f"Only the organisers can make an application {new_status}.")
+        raise InvalidTransition(
+            _(
+                "Only the organisers can make an application %(status)s.",
+                status=new_status.label.lower(),
+            )
+        )
 
 
 def change_status(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from .. import files
 from ..models import Activity
@@ -35,12 +36,15 @@ def check_cv(cv: UploadedCV | None) -> None:
     limit = int(current_app.config["CV_MAX_BYTES"])
     if len(cv.content) > limit:
         raise InvalidUpload(
-            f"The CV is larger than {limit // (1024 * 1024)} MB: please attach a smaller PDF.",
+            _(
+                "The CV is larger than %(size)s MB: please attach a smaller PDF.",
+                size=limit // (1024 * 1024),
+            ),
             field="cv",
         )
     if not cv.content.startswith(PDF_MAGIC):
         raise InvalidUpload(
-            "This file is not a PDF, whatever its name says: attach a PDF.",
+            _("This file is not a PDF, whatever its name says: attach a PDF."),
             field="cv",
         )
 
