@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
@@ -34,7 +35,7 @@ def evaluation_form(questions: list[EvaluationQuestion]) -> FlaskForm:
                 question.text,
                 choices=SCALE,
                 coerce=int,
-                validators=[InputRequired("Choose a rating from 1 to 5.")],
+                validators=[InputRequired(_("Choose a rating from 1 to 5."))],
             )
         elif question.kind == QuestionKind.CHOICE:
             field = RadioField(
@@ -46,7 +47,7 @@ def evaluation_form(questions: list[EvaluationQuestion]) -> FlaskForm:
             field = TextAreaField(
                 question.text,
                 validators=[
-                    Length(max=evaluations.OPEN_ANSWER_LIMIT, message="Please keep it shorter.")
+                    Length(max=evaluations.OPEN_ANSWER_LIMIT, message=_("Please keep it shorter."))
                 ],
             )
         setattr(EvaluationForm, name, field)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -259,7 +260,7 @@ def open_invitation(token: str) -> EvaluationInvitation:
         sa.select(EvaluationInvitation).where(EvaluationInvitation.token == token)
     )
     if invitation is None or invitation.used_at is not None:
-        raise EvaluationClosed("This evaluation link was already used, or is not valid.")
+        raise EvaluationClosed(_("This evaluation link was already used, or is not valid."))
     return invitation
 
 
@@ -270,14 +271,18 @@ def _answers(activity: Activity, values: Mapping[int, int | str | None]) -> list
         if question.kind == QuestionKind.RATING:
             if not isinstance(value, int) or value not in RATING_SCALE:
                 raise InvalidAnswers(
-                    f"Rate “{question.text}” from 1 to 5.", field=f"q{question.id}"
+                    _("Rate “%(question)s” from 1 to 5.", question=question.text),
+                    field=f"q{question.id}",
                 )
             answers.append(EvaluationAnswer(question_id=question.id, rating=value))
         elif question.kind == QuestionKind.CHOICE:
             chosen = str(value or "")
             if chosen and chosen not in question.options:
                 raise InvalidAnswers(
-                    f"Choose one of the answers offered to “{question.text}”.",
+                    _(
+                        "Choose one of the answers offered to “%(question)s”.",
+                        question=question.text,
+                    ),
                     field=f"q{question.id}",
                 )
             # The option's words are kept, as the question's are: later edits leave them.
@@ -286,7 +291,10 @@ def _answers(activity: Activity, values: Mapping[int, int | str | None]) -> list
             text = str(value or "").strip()
             if len(text) > OPEN_ANSWER_LIMIT:
                 raise InvalidAnswers(
-                    f"Please keep each answer under {OPEN_ANSWER_LIMIT:,} characters.",
+                    _(
+                        "Please keep each answer under %(count)s characters.",
+                        count=format_number(OPEN_ANSWER_LIMIT),
+                    ),
                     field=f"q{question.id}",
                 )
             answers.append(EvaluationAnswer(question_id=question.id, text=text))
@@ -311,7 +319,7 @@ def submit_online(
         .returning(EvaluationInvitation.id)
     ).first()
     if claimed is None:
-        raise EvaluationClosed("This evaluation was already answered. Thank you!")
+        raise EvaluationClosed(_("This evaluation was already answered. Thank you!"))
     response = EvaluationResponse(
         activity_id=activity.id,
         module_id=invitation.module_id,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..emails import queue_email
 from ..extensions import db
@@ -60,7 +61,7 @@ def save_answers(
     is not open to the applicant, and as the questions refuse an answer."""
     if not is_open(application, now):
         raise FollowUpClosed(
-            "The follow-up form is closed: please write to the contacts of the activity."
+            _("The follow-up form is closed: please write to the contacts of the activity.")
         )
     correct_answers(application, asked, checked)
     audit.record("follow_up_answered", application, actor="applicant")
