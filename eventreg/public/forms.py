@@ -344,9 +344,7 @@ class ApplicationForm(FlaskForm):
     cv = FileField(lazy_gettext("CV (optional)"), validators=[pdf_file])
     consent = BooleanField(
         lazy_gettext("I agree to the processing of my data as explained above"),
-        validators=[
-            InputRequired(lazy_gettext("Please agree, or we cannot consider your application."))
-        ],
+        validators=[InputRequired(REFUSED["consent"])],
     )
     submission_key = HiddenField(
         validators=[

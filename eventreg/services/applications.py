@@ -184,13 +184,7 @@ def submit_application(
     application, under the lock, before the acknowledgement lists them.
     """
     if not consent:
-        raise ConsentMissing(
-            gettext(
-                "Please agree to the processing of your data: we cannot consider the "
-                "application without it."
-            ),
-            field="consent",
-        )
+        raise ConsentMissing(str(REFUSED["consent"]), field="consent")
     if facts is None:
         if not isinstance(activity, Activity):
             activity = db.session.get_one(Activity, activity)
@@ -316,10 +310,8 @@ def correct_application(
             )
         )
         if taken is not None:
-            raise AlreadyApplied(
-                gettext("Another application to this activity uses this email address."),
-                field="email",
-            )
+            refusal = gettext("Another application to this activity uses this email address.")
+            raise AlreadyApplied(refusal, field="email")
     before = audit.snapshot(application, values)
     after = {name: plain(value) for name, value in values.items()}
     changed = [name for name in values if before[name] != after[name]]

@@ -268,35 +268,24 @@ def _answers(activity: Activity, values: Mapping[int, int | str | None]) -> list
     answers = []
     for question in ensure_questions(activity):
         value = values.get(question.id)
+        asked, field = {"question": question.text}, f"q{question.id}"
         if question.kind == QuestionKind.RATING:
             if not isinstance(value, int) or value not in RATING_SCALE:
-                raise InvalidAnswers(
-                    _("Rate “%(question)s” from 1 to 5.", question=question.text),
-                    field=f"q{question.id}",
-                )
+                raise InvalidAnswers(_("Rate “%(question)s” from 1 to 5.", **asked), field=field)
             answers.append(EvaluationAnswer(question_id=question.id, rating=value))
         elif question.kind == QuestionKind.CHOICE:
             chosen = str(value or "")
             if chosen and chosen not in question.options:
-                raise InvalidAnswers(
-                    _(
-                        "Choose one of the answers offered to “%(question)s”.",
-                        question=question.text,
-                    ),
-                    field=f"q{question.id}",
-                )
+                refusal = _("Choose one of the answers offered to “%(question)s”.", **asked)
+                raise InvalidAnswers(refusal, field=field)
             # The option's words are kept, as the question's are: later edits leave them.
             answers.append(EvaluationAnswer(question_id=question.id, text=chosen))
         else:
             text = str(value or "").strip()
             if len(text) > OPEN_ANSWER_LIMIT:
-                raise InvalidAnswers(
-                    _(
-                        "Please keep each answer under %(count)s characters.",
-                        count=format_number(OPEN_ANSWER_LIMIT),
-                    ),
-                    field=f"q{question.id}",
-                )
+                limit = format_number(OPEN_ANSWER_LIMIT)
+                refusal = _("Please keep each answer under %(count)s characters.", count=limit)
+                raise InvalidAnswers(refusal, field=field)
             answers.append(EvaluationAnswer(question_id=question.id, text=text))
     return answers
 

@@ -19,6 +19,7 @@ REFUSED = {
     "sponsor_name": lazy_gettext("Please give the name of the sponsor."),
     "costshare_component_ids": lazy_gettext("Choose the parts of the fee you ask us to cover."),
     "costshare_reason": lazy_gettext("Please explain why you ask for cost-sharing."),
+    "consent": lazy_gettext("Please agree, or we cannot consider your application."),
 }
 
 
