@@ -14,7 +14,7 @@ from ..services import answering, answers, followup
 from ..services.errors import DomainError
 from . import bp
 from .forms import ActionForm
-from .questionform import render_questions
+from .questionform import reading, render_questions
 from .status import application_or_404
 
 
@@ -57,7 +57,7 @@ def follow_up(token: str) -> str | tuple[str, int] | Response:
         activity=application.activity,
         form=form,
         errors=checked.errors,
-        labels={question.name: question.text() for question in asked},
+        labels={question.name: question.text(reading()) for question in asked},
         closes=followup.deadline(application.activity),
         questions_html=render_questions(
             asked,

@@ -29,6 +29,12 @@ def sections(questions: Sequence[QuestionView]) -> list[Section]:
     return [section for section in found if section[1] or section[0] is not None]
 
 
+def reading() -> str:
+    """The language the page is read in: the organiser's wording is shown in it when they
+    wrote one (else in English)."""
+    return str(get_locale() or "en")
+
+
 def conditions(questions: Sequence[QuestionView], lang: str | None) -> dict[int, dict[str, Any]]:
     """For each conditional question: the input it depends on, the values and their words."""
     by_id = {question.id: question for question in questions}
@@ -57,7 +63,7 @@ def summarise_errors(
     form: Any, questions: Sequence[QuestionView], errors: Mapping[str, str]
 ) -> None:
     """Add the refused answers to the form's error summary, each after its question."""
-    labels = {question.name: question.text() for question in questions}
+    labels = {question.name: question.text(reading()) for question in questions}
     form.form_errors += [f"{labels.get(name, '')}: {message}" for name, message in errors.items()]
 
 
@@ -73,10 +79,11 @@ def render_questions(
     """The questions' sections as HTML (empty when the activity asks none).
 
     `full` options are shown full and cannot be picked, except those `held` by the
-    application being corrected.
+    application being corrected. The wording is in `lang`, by default the reader's.
     """
     if not questions:
         return Markup("")
+    lang = lang or reading()
     return Markup(
         render_template(
             "questions/_sections.html",

@@ -33,7 +33,7 @@ from ..services.applications import Answers, CallFacts
 from . import bp
 from .documents import pdf_response
 from .forms import ActionForm, ReasonForm, application_form, prefill
-from .questionform import render_questions, summarise_errors
+from .questionform import reading, render_questions, summarise_errors
 
 Page = str | tuple[str, int] | Response
 
@@ -91,7 +91,7 @@ def status(token: str) -> str:
         action_form=ActionForm(),
         now=now,
         checkin_qr=checkin.qr_data_uri(application) if application.status.takes_part else None,
-        answers=answers.answers_of(application),
+        answers=answers.read_by_applicant(application, reading()),
         follow_up_open=followup.is_open(application, now),
         documents=correspondence.documents_for(application),
     )

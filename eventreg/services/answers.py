@@ -3,7 +3,8 @@ review list, export columns, an application's answers, a correction's prefilled 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -91,6 +92,40 @@ def answers_of(application: Application) -> list[Answer]:
             .order_by(Question.form, Question.position, Question.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class AnswerRead:
+    """An answer as its applicant reads it: the question's wording in their language."""
+
+    label: str
+    shown: str
+
+
+def read_in(
+    given: Sequence[Answer], labels: Mapping[int, Mapping[str, str]], language: str
+) -> list[AnswerRead]:
+    """The answers with their questions' wording (`labels`, by question id) in `language`,
+    while that wording is still the one answered; else as answered (staff's English)."""
+    read = []
+    for answer in given:
+        texts = labels.get(answer.question_id)
+        same = texts is not None and text_in(dict(texts)) == answer.label
+        label = text_in(dict(texts), language) if texts is not None and same else answer.label
+        read.append(AnswerRead(label=label, shown=answer.shown))
+    return read
+
+
+def read_by_applicant(application: Application, language: str) -> list[AnswerRead]:
+    """The application's answers as `answers_of` orders them, read in `language`."""
+    given = answers_of(application)
+    rows = db.session.execute(
+        sa.select(Question.id, Question.label).where(
+            Question.id.in_({answer.question_id for answer in given})
+        )
+    )
+    labels = {question_id: label for question_id, label in rows}
+    return read_in(given, labels, language)
 
 
 def answer_columns(activity: Activity) -> list[tuple[str, dict[int, str]]]:

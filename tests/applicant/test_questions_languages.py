@@ -123,3 +123,47 @@ def test_a_full_option_is_refused_in_the_readers_language(app, client, workshop,
     assert refused.status_code == 422
     assert WORDS[reader]["full refusal"] in refused.text
     assert "every place is taken" not in refused.text
+
+
+def test_the_organisers_wording_is_shown_in_the_readers_language(client, workshop, reader):
+    """The manager wrote the questions in three languages: the form, its error summary, the
+    acknowledgement and the private page use the reader's (the staff keep English)."""
+    from eventreg.extensions import db
+    from eventreg.models import EmailOutbox
+    from eventreg.models.questions import Answer
+    from eventreg.services import questions as service
+
+    from .conftest import token_of
+
+    wording = {
+        "en": "Your union branch",
+        "fr": "Votre section syndicale",
+        "es": "Su sección sindical",
+    }
+    spec = service.QuestionSpec(type="short_text", label=wording, required=True)
+    branch = service.save_question(workshop, service.Question(), spec, by=None)
+    site = add(workshop, "single_choice", "Which site?", options=[("Site A", None)])
+    db.session.commit()
+
+    page = form_page(client, workshop)
+    assert wording[reader] in page and wording["en"] not in page
+    assert "Site A (fr)" in page if reader == "fr" else "Site A</label>" in page
+
+    refused = submit(client, workshop, language=reader, **{f"q{site.id}": ""})
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert wording[reader] in summary and wording["en"] not in refused.text
+
+    done = submit(
+        client,
+        workshop,
+        language=reader,
+        **{f"q{branch.id}": "Kathmandu valley", f"q{site.id}": str(site.options[0].id)},
+    )
+    acknowledgement = db.session.query(EmailOutbox).one()
+    assert f"{wording[reader]}: Kathmandu valley" in acknowledgement.body_text
+    assert wording["en"] not in acknowledgement.body_text
+    status = client.get(f"/my/{token_of(done)}")
+    assert wording[reader] in status.text and wording["en"] not in status.text
+    # Staff read the wording in English, as it was answered.
+    assert db.session.query(Answer.label).filter_by(question_id=branch.id).scalar() == wording["en"]
