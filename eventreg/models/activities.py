@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
 from .base import UTCDateTime, enum_column, utcnow
+from .content import Translated
 
 if TYPE_CHECKING:
     from .programme import Partner, ProgrammePerson
@@ -90,8 +91,23 @@ def call_is_open(
     return at <= deadline_at
 
 
-class Activity(Model):
+class Activity(Translated, Model):
     """One workshop, course, ToT series, webinar, congress session or exchange visit."""
+
+    TRANSLATED = (
+        "title",
+        "subtitle",
+        "summary",
+        "background",
+        "objectives",
+        "outcomes",
+        "methodology",
+        "evaluation_note",
+        "audience_note",
+        "language_requirement",
+        "not_included",
+        "costshare_offer",
+    )
 
     __tablename__ = "activities"
     __table_args__ = (
@@ -130,7 +146,8 @@ class Activity(Model):
     methodology: Mapped[str] = mapped_column(sa.Text, default="")
     evaluation_note: Mapped[str] = mapped_column(sa.Text, default="")
     audience_note: Mapped[str] = mapped_column(sa.Text, default="")
-    # ISO 639-1 codes; the first one is the working language.
+    # ISO 639-1 codes; the first one is the working (main) language, which the text columns
+    # are written in; `translations` holds the others' (models/content.py).
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en"])
     language_requirement: Mapped[str] = mapped_column(sa.Text, default="")
     venue: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -229,6 +246,16 @@ class Activity(Model):
     def end_date(self) -> date:
         return self.ends_at.astimezone(self.zone).date()
 
+    def content_fallback(self, language: str) -> str:
+        """How much of what a reader in `language` sees of the activity is in the main
+        language instead: "" (none), "some" or "all" (nothing entered in `language`)."""
+        if language == self.working_language:
+            return ""
+        parts: list[Translated] = [self, *self.modules, *self.fee_components, *self.contacts]
+        if not any(part.untranslated(language) for part in parts):
+            return ""
+        return "some" if any(part.translations.get(language) for part in parts) else "all"
+
     def is_open_for_applications(self, at: datetime) -> bool:
         """Whether the public form accepts a submission at this moment."""
         return call_is_open(self.status, self.opens_at, self.deadline_at, at)
@@ -261,8 +288,10 @@ class Activity(Model):
         return round(sum((s.ends_at - s.starts_at) / timedelta(minutes=1) for s in self.sessions))
 
 
-class Module(Model):
+class Module(Translated, Model):
     """A numbered part of the programme that sessions belong to."""
+
+    TRANSLATED = ("title", "description")
 
     __tablename__ = "modules"
     __table_args__ = (
@@ -325,8 +354,10 @@ class ActivitySession(Model):
         return self.ends_at.astimezone(self.activity.zone)
 
 
-class FeeComponent(Model):
+class FeeComponent(Translated, Model):
     """A part of the fee (tuition, subsistence) with what it covers; amount in minor units."""
+
+    TRANSLATED = ("name", "covers")
 
     __tablename__ = "fee_components"
     __table_args__ = (
@@ -346,8 +377,10 @@ class FeeComponent(Model):
     activity: Mapped[Activity] = relationship(back_populates="fee_components")
 
 
-class Contact(Model):
+class Contact(Translated, Model):
     """Someone applicants may write to or call about the activity."""
+
+    TRANSLATED = ("role",)
 
     __tablename__ = "contacts"
 
