@@ -10,7 +10,7 @@ main language.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -40,6 +40,8 @@ class Translated:
 
     # The texts an applicant reads, in the order the translation page shows them.
     TRANSLATED: ClassVar[tuple[str, ...]] = ()
+    if TYPE_CHECKING:
+        id: int
 
     translations: Mapped[Translations] = mapped_column(
         sa.JSON, default=dict, server_default=sa.text("'{}'")

@@ -13,6 +13,7 @@ from . import (  # noqa: E402,F401  (registers the routes)
     eligibility,
     evaluation,
     exports,
+    languages,
     late,
     links,
     messages,

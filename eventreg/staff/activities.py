@@ -54,7 +54,8 @@ DATETIMES = ("starts_at", "ends_at", "opens_at", "deadline_at")
 
 def activity_values(form: ActivityForm) -> dict[str, Any]:
     """The form's values as the service takes them: local times turned into UTC."""
-    values = {name: getattr(form, name).data for name in service.EDITABLE}
+    # The languages have a page of their own (staff/languages.py).
+    values = {name: getattr(form, name).data for name in service.EDITABLE if name != "languages"}
     values["kind"] = ActivityKind(values["kind"])
     values["online_url"] = values["online_url"] or None
     values["costshare_budget"] = values["costshare_budget"] or 0
@@ -88,10 +89,11 @@ def activity_new() -> str | Response:
         defaults = organisation()
         form.timezone.data = defaults.timezone
         form.currency.data = defaults.currency
-        form.languages.data = [defaults.language]
     if form.validate_on_submit() and (
         created := saved(
-            lambda: service.create_activity(activity_values(form), by=user),
+            lambda: service.create_activity(
+                {**activity_values(form), "languages": [organisation().language]}, by=user
+            ),
             done=lambda activity: f"{activity.reference} is created as a draft.",
             form=form,
         )

@@ -120,14 +120,6 @@ def choices(*pairs: tuple[Any, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def two_letter_codes(form: FlaskForm, field: Field) -> None:
-    if not field.data:
-        raise ValidationError("Give at least one language, e.g. en.")
-    for code in field.data:
-        if not re.fullmatch(r"[a-z]{2,3}", code):
-            raise ValidationError(f"{code} is not a language code such as en, fr or es.")
-
-
 class ActivityForm(FlaskForm):
     reference = StringField("Reference", validators=[DataRequired(), Length(max=32)])
     slug = StringField("Web address (slug)", validators=[DataRequired(), Length(max=120)])
@@ -142,9 +134,6 @@ class ActivityForm(FlaskForm):
     evaluation_note = TextAreaField("Evaluation")
     audience_note = TextAreaField("Note on the audience (e.g. gender balance)")
     language_requirement = TextAreaField("Language requirement")
-    languages = CodeListField(
-        "Languages (codes, the working language first)", validators=[two_letter_codes]
-    )
     venue = StringField("Venue", validators=[Length(max=300)])
     online_url = StringField("Online link", validators=[Optional(), URL(), Length(max=500)])
     timezone = SelectField(
