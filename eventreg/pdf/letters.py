@@ -40,8 +40,8 @@ def fee_lines(application: Application) -> list[FeeLine]:
         granted[grant.fee_component_id] = granted.get(grant.fee_component_id, 0) + grant.amount
     return [
         FeeLine(
-            name=component.name,
-            covers=component.covers,
+            name=component.content("name", application.language),
+            covers=component.content("covers", application.language),
             fee=component.amount,
             granted=granted.get(component.id, 0),
         )

@@ -30,6 +30,7 @@ from ..models import (
     StaffUser,
 )
 from ..models.base import plain
+from ..models.content import Translations, text_in_language
 from . import audit, lifecycle, links, privacy
 from .catalogue import VISIBLE
 from .correspondence import calendar_for, email_context, local_moment
@@ -411,6 +412,11 @@ class ContactCard:
     name: str
     email: str
     phone: str
+    translations: Translations = field(default_factory=dict, compare=False)
+
+    def content(self, name: str, language: str | None = None) -> str:
+        """The role in the reader's language when entered, as `Contact.content` says."""
+        return text_in_language(self, name, language)
 
 
 @dataclass(frozen=True)
@@ -443,7 +449,8 @@ class CallFacts:
             costsharing=offers_costsharing(activity),
             fee_components=tuple((c.id, c.name) for c in activity.fee_components),
             contacts=tuple(
-                ContactCard(c.role, c.name, c.email, c.phone) for c in activity.contacts
+                ContactCard(c.role, c.name, c.email, c.phone, c.translations)
+                for c in activity.contacts
             ),
             builtin_off=tuple(activity.builtin_off or ()),
         )

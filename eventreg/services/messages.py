@@ -104,7 +104,7 @@ def placeholder_values(application: Application) -> dict[str, str]:
         "status": application.status.label,
         "amount_due": money(application.amount_due, activity.currency),
         "status_link": private_link(application),
-        "activity": activity.title,
+        "activity": activity.content("title", application.language),
         "confirm_by": (
             local_date(application.confirm_by, application.language)
             if application.confirm_by
