@@ -27,6 +27,7 @@ from ..models import (
     utcnow,
 )
 from . import audit, decisions, questions
+from .content import copied_texts
 from .errors import DomainError
 from .lifecycle import places_taken
 
@@ -240,7 +241,7 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
 
     Modules, sessions (with their trainers), fee components, contacts, the people on the
     programme and partners, audience groups, the forms' questions and staff roles come
-    along; applications and answers do not.
+    along, with the texts in every language; applications and answers do not.
     """
     shift = edition.starts_at - source.starts_at
     values = {name: getattr(source, name) for name in EDITABLE}
@@ -257,8 +258,14 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
     _check(values, activity_id=None)
     copy = Activity(status=ActivityStatus.DRAFT, **values)
     copy.certificate_signatories = [dict(s) for s in source.certificate_signatories]
+    copy.translations = copied_texts(source)
     modules = {
-        m.id: Module(number=m.number, title=m.title, description=m.description)
+        m.id: Module(
+            number=m.number,
+            title=m.title,
+            description=m.description,
+            translations=copied_texts(m),
+        )
         for m in source.modules
     }
     copy.modules = list(modules.values())
@@ -276,11 +283,24 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
         for s in source.sessions
     ]
     copy.fee_components = [
-        FeeComponent(name=f.name, amount=f.amount, covers=f.covers, position=f.position)
+        FeeComponent(
+            name=f.name,
+            amount=f.amount,
+            covers=f.covers,
+            position=f.position,
+            translations=copied_texts(f),
+        )
         for f in source.fee_components
     ]
     copy.contacts = [
-        Contact(role=c.role, name=c.name, phone=c.phone, email=c.email, position=c.position)
+        Contact(
+            role=c.role,
+            name=c.name,
+            phone=c.phone,
+            email=c.email,
+            position=c.position,
+            translations=copied_texts(c),
+        )
         for c in source.contacts
     ]
     copy.audience_groups = [
