@@ -254,6 +254,7 @@ def _webinar(day: date, reference: str, status: ActivityStatus) -> Activity:
         title="Organising platform workers: what unions have learned",
         summary=text.WEBINAR_SUMMARY,
         languages=["en", "fr", "es"],
+        translations=text.WEBINAR_TRANSLATIONS,
         online_url="https://meet.example.org/platform-workers",
         timezone="UTC",
         display_timezones=["Europe/Rome", "Asia/Kolkata", "Asia/Bangkok"],
@@ -273,9 +274,13 @@ def _webinar(day: date, reference: str, status: ActivityStatus) -> Activity:
             ends_at=starts + timedelta(minutes=90),
         )
     ]
-    activity.contacts = [
-        Contact(role="Webinar host", name="Sophie Ouine", email="s.ouine@itcilo.org", position=1)
+    activity.modules = [
+        Module(number=n, title=title, description=about, translations=translations)
+        for n, (title, about, translations) in enumerate(text.WEBINAR_MODULES, start=1)
     ]
+    host = Contact(role="Webinar host", name="Sophie Ouine", email="s.ouine@itcilo.org")
+    host.translations = text.WEBINAR_HOST_ROLE
+    activity.contacts = [host]
     return activity
 
 

@@ -133,6 +133,63 @@ WEBINAR_SUMMARY = (
     "jobs through apps. Held in English, French and Spanish with interpretation; free of charge."
 )
 
+# The webinar's texts in its other two languages (models/content.py), written for readers.
+WEBINAR_TRANSLATIONS = {
+    "fr": {
+        "title": "Organiser les travailleurs des plateformes : ce que les syndicats ont appris",
+        "summary": "Une heure et demie avec des praticiens pour comprendre comment les syndicats "
+        "atteignent et organisent celles et ceux qui trouvent leur travail par une application. "
+        "Interprétation en anglais, français et espagnol ; participation gratuite.",
+    },
+    "es": {
+        "title": "Organizar a los trabajadores de plataformas: lo que han aprendido los sindicatos",
+        "summary": "Hora y media con personas que lo viven a diario: cómo los sindicatos llegan a "
+        "quienes consiguen su trabajo a través de una aplicación y cómo los organizan. Con "
+        "interpretación en inglés, francés y español; participación gratuita.",
+    },
+}
+# (title, description, the same in French and Spanish)
+WEBINAR_MODULES = [
+    (
+        "How platform workers organise",
+        "Couriers, drivers and online freelancers tell what brought them together, and what "
+        "the apps make harder.",
+        {
+            "fr": {
+                "title": "Comment les travailleurs des plateformes s'organisent",
+                "description": "Livreurs, chauffeurs et indépendants en ligne racontent ce qui "
+                "les a rassemblés, et ce que les applications leur compliquent.",
+            },
+            "es": {
+                "title": "Cómo se organizan los trabajadores de plataformas",
+                "description": "Repartidores, conductores y autónomos en línea cuentan qué los "
+                "unió y qué les ponen más difícil las aplicaciones.",
+            },
+        },
+    ),
+    (
+        "What unions have won",
+        "Agreements, court cases and campaigns that gave platform workers a pay floor, "
+        "insurance and a say.",
+        {
+            "fr": {
+                "title": "Ce que les syndicats ont obtenu",
+                "description": "Accords, procès et campagnes qui ont apporté aux travailleurs des "
+                "plateformes un revenu plancher, une assurance et voix au chapitre.",
+            },
+            "es": {
+                "title": "Lo que han conseguido los sindicatos",
+                "description": "Acuerdos, juicios y campañas que dieron a los trabajadores de "
+                "plataformas un ingreso mínimo, un seguro y voz en las decisiones.",
+            },
+        },
+    ),
+]
+WEBINAR_HOST_ROLE = {
+    "fr": {"role": "Animatrice du webinaire"},
+    "es": {"role": "Anfitriona del seminario web"},
+}
+
 TOT_SUMMARY = (
     "A twenty-day training of trainers on occupational safety and health. Trainees learn to run "
     "their own grassroots workshops and receive a certificate when they attend at least 80% of the sessions."
