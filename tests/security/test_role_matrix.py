@@ -137,6 +137,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.activity_duplicate": MANAGERS,
     "staff.activity_parts": MANAGERS,
     "staff.activity_part_delete": MANAGERS,
+    "staff.activity_languages": MANAGERS,
+    "staff.activity_translation": MANAGERS,
     "staff.questions": MANAGERS,
     "staff.question_move": MANAGERS,
     "staff.question_remove": MANAGERS,
@@ -239,7 +241,7 @@ def test_every_route_is_in_the_table(app):
 def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
     """An activity with something of every kind a route can point at, and route arguments."""
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
-    activity = factories.activity()
+    activity = factories.activity(languages=["en", "fr"])
     factories.contact(activity)
     module = factories.module(activity, title="Pro-poor partnerships")
     spare = factories.module(activity, title="To be deleted")
@@ -344,6 +346,7 @@ def world(app, db, factories, tmp_path: Path, monkeypatch) -> dict[str, Any]:
             "staff_id": owner.id,
             "assignment_id": assignment.id,
             "item_id": evaluation_question.id,
+            "language": "fr",
         },
         "overrides": {
             "staff.activity_part_delete": {"part_id": spare.id},
