@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
@@ -26,27 +26,22 @@ from ..models import (
     StaffUser,
     utcnow,
 )
+from ..models.content import Translated
 from . import audit, decisions, questions
 from .content import copied_texts
 from .errors import DomainError
 from .lifecycle import places_taken
+
+# A part of an activity with texts per language (module, fee component, contact).
+T = TypeVar("T", bound=Translated)
 
 # The fields of an activity that staff edit on its main form; audited when they change.
 EDITABLE = (
     "reference",
     "slug",
     "kind",
-    "title",
-    "subtitle",
-    "summary",
-    "background",
-    "objectives",
-    "outcomes",
-    "methodology",
-    "evaluation_note",
-    "audience_note",
+    *Activity.TRANSLATED,  # the texts applicants read, each also entered per language
     "languages",
-    "language_requirement",
     "venue",
     "online_url",
     "timezone",
@@ -57,8 +52,6 @@ EDITABLE = (
     "deadline_at",
     "capacity",
     "currency",
-    "not_included",
-    "costshare_offer",
     "costshare_budget",
     "costshare_cap",
     "certificate_threshold",
@@ -259,15 +252,7 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
     copy = Activity(status=ActivityStatus.DRAFT, **values)
     copy.certificate_signatories = [dict(s) for s in source.certificate_signatories]
     copy.translations = copied_texts(source)
-    modules = {
-        m.id: Module(
-            number=m.number,
-            title=m.title,
-            description=m.description,
-            translations=copied_texts(m),
-        )
-        for m in source.modules
-    }
+    modules = {m.id: _copy_of(m, "number", "title", "description") for m in source.modules}
     copy.modules = list(modules.values())
     copy.sessions = [
         ActivitySession(
@@ -283,25 +268,10 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
         for s in source.sessions
     ]
     copy.fee_components = [
-        FeeComponent(
-            name=f.name,
-            amount=f.amount,
-            covers=f.covers,
-            position=f.position,
-            translations=copied_texts(f),
-        )
-        for f in source.fee_components
+        _copy_of(f, "name", "amount", "covers", "position") for f in source.fee_components
     ]
     copy.contacts = [
-        Contact(
-            role=c.role,
-            name=c.name,
-            phone=c.phone,
-            email=c.email,
-            position=c.position,
-            translations=copied_texts(c),
-        )
-        for c in source.contacts
+        _copy_of(c, "role", "name", "phone", "email", "position") for c in source.contacts
     ]
     copy.audience_groups = [
         AudienceGroup(tier=g.tier, name=g.name, position=g.position) for g in source.audience_groups
@@ -339,6 +309,13 @@ def duplicate_activity(source: Activity, edition: Edition, *, by: StaffUser) -> 
         after={"from": source.reference, "shift_days": shift.days},
     )
     return copy
+
+
+def _copy_of(part: T, *names: str) -> T:
+    """A new part with the same `names` and the same texts in every language."""
+    values = {name: getattr(part, name) for name in names}
+    model: Any = type(part)  # a mapped class: its constructor takes the columns
+    return model(**values, translations=copied_texts(part))  # type: ignore[no-any-return]
 
 
 def suggest_next_edition(source: Activity) -> Edition:
