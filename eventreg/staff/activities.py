@@ -99,7 +99,12 @@ def activity_new() -> str | Response:
         )
     ):
         return redirect(url_for(".activity", activity_id=created.value.id))
-    return render_template("staff/activities/edit.html", form=form, activity=None)
+    return render_template(
+        "staff/activities/edit.html",
+        form=form,
+        activity=None,
+        main_language=organisation().language,
+    )
 
 
 @bp.get("/activities/<int:activity_id>")

@@ -62,7 +62,7 @@ def test_an_admin_saves_the_settings_and_pages_and_new_activities_follow(admin, 
     assert "Turin Training Centre" in page and 'src="data:image/png;base64,' in page
     new = admin.get("/staff/activities/new").text
     assert '<option value="Asia/Kathmandu" selected>' in new
-    assert 'value="USD"' in new and 'value="fr"' in new
+    assert 'value="USD"' in new and "Main language: French (fr)." in new
 
 
 def test_emails_carry_the_organisation_name_and_footer(admin, db, workshop, make_application):
