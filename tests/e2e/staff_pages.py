@@ -62,6 +62,7 @@ def staff_paths(workshop: Activity) -> list[str]:
         "/staff/activities/new",
         activity,
         f"{activity}/edit",
+        f"{activity}/languages",
         f"{activity}/duplicate",
         f"{activity}/modules/",
         f"{activity}/sessions/",
