@@ -140,21 +140,23 @@ def _reply_to(contacts: Sequence[Any]) -> str:
     return with_email[0].email if with_email else ""
 
 
-def calendar_attachment(activity: Activity) -> Attachment:
-    """The activity as an .ics file: one event per session, or one for the whole activity."""
+def calendar_attachment(activity: Activity, language: str | None = None) -> Attachment:
+    """The activity as an .ics file: one event per session, or one for the whole activity;
+    the activity's title in `language` when it was entered in it."""
     calendar = Calendar()
     calendar.add("prodid", "-//eventreg//activity calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "eventreg"
+    named = activity.content("title", language)
     slots = [(s.title, s.starts_at, s.ends_at, f"session-{s.id}") for s in activity.sessions] or [
-        (activity.title, activity.starts_at, activity.ends_at, "activity")
+        (named, activity.starts_at, activity.ends_at, "activity")
     ]
     url = f"{current_app.config['BASE_URL'].rstrip('/')}/activities/{activity.slug}"
     for title, starts, ends, key in slots:
         event = Event()
         event.add("uid", f"{activity.reference}-{key}@{host}")
-        event.add("summary", title if title == activity.title else f"{activity.title}: {title}")
+        event.add("summary", title if title == named else f"{named}: {title}")
         event.add("dtstart", starts)
         event.add("dtend", ends if ends > starts else starts + timedelta(hours=1))
         event.add("dtstamp", utcnow())

@@ -245,7 +245,7 @@ def calendar(token: str) -> Response:
     application = application_or_404(token)
     if not correspondence.documents_for(application).calendar:
         abort(404)  # an application that ended is not offered the calendar
-    ics = correspondence.calendar_for(application.activity)
+    ics = correspondence.calendar_for(application.activity, application.language)
     return Response(
         ics.content,
         mimetype=ics.content_type,

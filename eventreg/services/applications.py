@@ -264,7 +264,7 @@ def submit_application(
         "application_received",
         to=application.email,
         application=application,
-        attachments=[calendar_for(locked)],
+        attachments=[calendar_for(locked, application.language)],
         contacts=facts.contacts if current else None,
         amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
         answers=answered,

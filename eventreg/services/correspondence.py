@@ -18,17 +18,18 @@ from ..extensions import db
 from ..models import Activity, Application, Certificate
 
 
-def calendar_for(activity: Activity) -> Attachment:
-    """The activity's .ics, rebuilt at most once a minute per process for the same activity.
+def calendar_for(activity: Activity, language: str | None = None) -> Attachment:
+    """The activity's .ics (its title in `language`, see `calendar_attachment`), rebuilt at
+    most once a minute per process for the same activity and language.
 
     Building it costs more than the rest of a submission; an edit of the activity (which
     bumps `updated_at`) is seen at once, an edit of a session alone within a minute.
     """
-    key = (activity.id, activity.reference, activity.updated_at)
+    key = (activity.id, activity.reference, activity.updated_at, language)
     cached = _calendars.get(key)
     if cached is not None and cached[0] > monotonic():
         return cached[1]
-    attachment = calendar_attachment(activity)
+    attachment = calendar_attachment(activity, language)
     if len(_calendars) > 64:
         _calendars.clear()
     _calendars[key] = (monotonic() + CALENDAR_CACHE_SECONDS, attachment)

@@ -209,7 +209,7 @@ def remind(application: Application, kind: ReminderKind, *, now: datetime) -> No
         return
     attachments: list[Attachment] = []
     if kind is ReminderKind.FIRST_SESSION:
-        attachments.append(calendar_for(application.activity))
+        attachments.append(calendar_for(application.activity, application.language))
     context = email_context(application)
     first = first_session_start(application.activity)
     queue_email(

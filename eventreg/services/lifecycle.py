@@ -198,7 +198,7 @@ def change_status(
         return
     attachments: list[Attachment] = []
     if new_status in (Status.ACCEPTED, Status.CONFIRMED):
-        attachments.append(calendar_for(application.activity))
+        attachments.append(calendar_for(application.activity, application.language))
     if new_status == Status.CONFIRMED:
         attachments.append(checkin.qr_attachment(application))
     if letter is not None:

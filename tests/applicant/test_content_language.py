@@ -13,7 +13,7 @@ from eventreg.services import activities, content
 
 from ..pdf.conftest import pdf_text
 from .conftest import submit, token_of
-from .test_journey import html_body, plain_text
+from .test_journey import calendar_of, html_body, plain_text
 
 FRENCH_TITLE = "Partenariats multi-acteurs pour les services locaux"
 
@@ -96,7 +96,7 @@ def test_a_page_partly_entered_in_french_says_that_parts_are_in_english(
     assert "An enabling environment" in page and FRENCH_TITLE in page
 
 
-def test_a_french_applicant_is_acknowledged_with_the_french_title(
+def test_a_french_applicant_is_acknowledged_with_the_french_title_and_calendar(
     client, smtp, deliver, french_workshop
 ):
     # Read in English, the application is made in French: the email follows the application.
@@ -107,6 +107,8 @@ def test_a_french_applicant_is_acknowledged_with_the_french_title(
     assert FRENCH_TITLE in plain_text(mail) and "Assistante du cours" in plain_text(mail)
     assert FRENCH_TITLE in html_body(mail)
     assert "Multi-stakeholder" not in plain_text(mail)
+    events = calendar_of(mail).walk("VEVENT")
+    assert [str(event["summary"]) for event in events][0] == f"{FRENCH_TITLE}: Opening"
 
 
 def test_the_french_acceptance_letter_carries_the_french_texts(db, french_workshop, factories):
