@@ -26,13 +26,21 @@ def reading_language() -> str | None:
     return str(locale) if locale is not None else None
 
 
-def text_in_language(item: Any, name: str, language: str | None = None) -> str:
+def shown_in(item: Any, name: str, language: str | None = None) -> tuple[str, str | None]:
     """`item`'s text `name` in `language` (default: the reader's) when it was entered there,
-    else as entered in the main language. `item` has the text as an attribute and a
-    `translations` mapping (a model with `Translated`, or a plain copy of one)."""
+    else as entered in the main language; and that language (None: the main one). `item`
+    has the text as an attribute and a `translations` mapping (a model with `Translated`,
+    or a plain copy of one)."""
     language = language or reading_language()
     entered = (item.translations or {}).get(language or "", {}).get(name, "")
-    return entered or str(getattr(item, name) or "")
+    if entered:
+        return entered, language
+    return str(getattr(item, name) or ""), None
+
+
+def text_in_language(item: Any, name: str, language: str | None = None) -> str:
+    """The text alone of `shown_in`."""
+    return shown_in(item, name, language)[0]
 
 
 class Translated:
@@ -50,6 +58,11 @@ class Translated:
     def content(self, name: str, language: str | None = None) -> str:
         """The text in `language` (default: the reader's) when entered, else the main one's."""
         return text_in_language(self, name, language)
+
+    def language_of(self, name: str, main: str, language: str | None = None) -> str:
+        """The language `content(name, language)` is in, `main` being the activity's main
+        one (a page marks a text in another language than its own with `lang`)."""
+        return shown_in(self, name, language)[1] or main
 
     def translation(self, name: str, language: str) -> str:
         """The text as entered in `language` ("" when it is not)."""

@@ -52,13 +52,15 @@ def words(response) -> str:
 
 
 def test_a_french_reader_reads_the_activity_in_french(client, french_workshop):
-    page = words(client.get("/activities/partnerships?lang=fr", follow_redirects=True))
+    html = client.get("/activities/partnerships?lang=fr", follow_redirects=True)
+    page = words(html)
     assert FRENCH_TITLE in page and "Cinq jours à Turin" in page
     assert "Module 1 : Partenariats en faveur des pauvres" in page
     assert "Dialogue social et partenariat" in page
     assert "Assistante du cours" in page and "Frais de formation" in page
     assert "Multi-stakeholder partnerships" not in page and "Pro-poor" not in page
     assert "disponible" not in page  # nothing fell back: no note
+    assert '<h1 lang="en">' not in html.text and '<span lang="en">' not in html.text
     catalogue = words(client.get("/"))  # the choice is kept for the visit
     assert FRENCH_TITLE in catalogue and "Cinq jours à Turin" in catalogue
     assert "anglais, français, espagnol" in catalogue  # its languages, named in French
@@ -79,6 +81,10 @@ def test_a_spanish_reader_gets_the_main_language_with_a_note_saying_so(client, f
     assert "Multi-stakeholder partnerships for local service delivery" in page
     assert "Pro-poor partnerships" in page
     assert "La descripción de esta actividad solo está disponible en inglés." in page
+    # Screen readers read the English texts on the Spanish page as English.
+    html = client.get("/activities/partnerships", headers=headers).text
+    assert '<h1 lang="en">Multi-stakeholder partnerships for local service delivery</h1>' in html
+    assert '<span lang="en">Pro-poor partnerships</span>' in html
     form = words(client.get("/activities/partnerships/apply", headers=headers))
     assert "solo está disponible en inglés" in form
     # The English reader reads the main language: no note.
