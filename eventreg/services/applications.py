@@ -434,7 +434,7 @@ class CallFacts:
     audience: tuple[tuple[AudienceTier, str], ...]  # (tier, name), in the activity's order
     fee_total: int
     costsharing: bool
-    fee_components: tuple[tuple[int, str], ...]  # (id, name)
+    fee_components: tuple[tuple[int, str], ...]  # (id, name in the reader's language)
     contacts: tuple[ContactCard, ...]
     builtin_off: tuple[str, ...] = ()  # optional built-in fields the activity does not ask
 
@@ -447,7 +447,8 @@ class CallFacts:
             audience=tuple((group.tier, group.name) for group in activity.audience_groups),
             fee_total=activity.fee_total,
             costsharing=offers_costsharing(activity),
-            fee_components=tuple((c.id, c.name) for c in activity.fee_components),
+            # Named in the reader's language: the form page is prepared per language.
+            fee_components=tuple((c.id, c.content("name")) for c in activity.fee_components),
             contacts=tuple(
                 ContactCard(c.role, c.name, c.email, c.phone, c.translations)
                 for c in activity.contacts

@@ -72,6 +72,8 @@ def test_a_browser_that_asks_for_french_gets_the_french_texts(client, french_wor
     assert FRENCH_TITLE in page and "Dialogue social et partenariat" in page
     form = words(client.get("/activities/partnerships/apply", headers=headers))
     assert FRENCH_TITLE in form
+    assert "Frais de formation" in form and "Frais de séjour" in form  # the cost-share choices
+    assert "Component 1" not in form
     assert FRENCH_TITLE in words(client.get("/", headers=headers))
 
 
