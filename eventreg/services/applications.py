@@ -30,10 +30,9 @@ from ..models import (
     StaffUser,
 )
 from ..models.base import plain
-from ..models.content import Translations, text_in_language
 from . import audit, lifecycle, links, privacy
 from .catalogue import VISIBLE
-from .correspondence import calendar_for, email_context, local_moment
+from .correspondence import ContactCard, calendar_for, email_context, local_moment
 from .errors import DomainError
 from .refusals import REFUSED, looks_like_email
 from .uploads import UploadedCV, check_cv, store_cv
@@ -402,21 +401,6 @@ def offers_costsharing(activity: Activity) -> bool:
 def organisation_types(activity: Activity) -> list[str]:
     """The organisation types applicants choose from: both audience tiers, then Other."""
     return CallFacts.of(activity).organisation_types
-
-
-@dataclass(frozen=True)
-class ContactCard:
-    """A contact of the activity as the acknowledgement lists it."""
-
-    role: str
-    name: str
-    email: str
-    phone: str
-    translations: Translations = field(default_factory=dict, compare=False)
-
-    def content(self, name: str, language: str | None = None) -> str:
-        """The role in the reader's language when entered, as `Contact.content` says."""
-        return text_in_language(self, name, language)
 
 
 @dataclass(frozen=True)
