@@ -19,23 +19,23 @@ CONTENTS_FROM_PAGES = 4
 def programme_contents(activity: Activity) -> list[tuple[str, str]]:
     """The sections the programme prints, as (anchor, heading), in order."""
     sections = [
-        ("background", "Background", bool(activity.background)),
-        ("objectives", "Objectives", bool(activity.objectives or activity.outcomes)),
+        ("background", _("Background"), bool(activity.background)),
+        ("objectives", _("Objectives"), bool(activity.objectives or activity.outcomes)),
         (
             "audience",
-            "Target audience",
+            _("Target audience"),
             bool(
                 activity.audience_groups or activity.audience_note or activity.language_requirement
             ),
         ),
-        ("methodology", "Methodology", bool(activity.methodology or activity.evaluation_note)),
+        ("methodology", _("Methodology"), bool(activity.methodology or activity.evaluation_note)),
         ("people", _("People on the programme"), bool(activity.people)),
         ("partners", _("Partners"), bool(activity.partners)),
-        ("modules", "Modules", bool(activity.modules)),
-        ("timetable", "Timetable", bool(activity.sessions)),
-        ("cost", "Cost and financing", True),
-        ("registration", "Registration", True),
-        ("contacts", "Contacts", bool(activity.contacts)),
+        ("modules", _("Modules"), bool(activity.modules)),
+        ("timetable", _("Timetable"), bool(activity.sessions)),
+        ("cost", _("Cost and financing"), True),
+        ("registration", _("Registration"), True),
+        ("contacts", _("Contacts"), bool(activity.contacts)),
     ]
     return [(anchor, heading) for anchor, heading, shown in sections if shown]
 

@@ -164,3 +164,31 @@ def test_the_verification_page_escapes_what_it_shows(db, client, certified):
     page = client.get(f"/verify/{certificate.code}").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "english"),
+    [
+        (
+            "fr",
+            ["Contexte", "Public cible", "Emploi du temps", "Coût et financement", "Inscription"],
+            ["Background", "Target audience", "Timetable", "Cost and financing", "Registration"],
+        ),
+        (
+            "es",
+            ["Antecedentes", "Público destinatario", "Horario", "Costo y financiación"],
+            ["Background", "Target audience", "Timetable", "Cost and financing", "Registration"],
+        ),
+    ],
+)
+def test_the_programme_is_printed_in_the_readers_language(client, demo, language, words, english):
+    """A French or Spanish reader downloads the brochure with its headings, facts and
+    closing words in their language (the activity's own texts follow its translations)."""
+    response = client.get(
+        f"/activities/multi-stakeholder-partnerships-2009/programme.pdf?lang={language}",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data).split())
+    assert [word for word in words if word not in text] == []
+    assert [word for word in english if word in text] == []
