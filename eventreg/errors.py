@@ -32,6 +32,19 @@ def init_app(app: Flask) -> None:
         app.logger.exception("database error")
         return render_template("errors/error.html", error=None, code=500), 500
 
+    @app.teardown_appcontext
+    def end_session(_error: BaseException | None) -> None:
+        # Registered after Flask-SQLAlchemy, so it runs first. A connection the database
+        # dropped after the page was made (a restart between its last query and this
+        # rollback) is already invalidated by the pool: the page stands, nothing is lost.
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            if not (error.connection_invalidated or _is_disconnect(error)):
+                raise
+            app.logger.warning("database connection lost as a request ended: %s", error.orig)
+            db.session.registry.clear()
+
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
         db.session.rollback()
