@@ -109,9 +109,8 @@ def read_in(
     while that wording is still the one answered; else as answered (staff's English)."""
     read = []
     for answer in given:
-        texts = labels.get(answer.question_id)
-        same = texts is not None and text_in(dict(texts)) == answer.label
-        label = text_in(dict(texts), language) if texts is not None and same else answer.label
+        texts = dict(labels.get(answer.question_id) or {})
+        label = text_in(texts, language) if text_in(texts) == answer.label else answer.label
         read.append(AnswerRead(label=label, shown=answer.shown))
     return read
 
