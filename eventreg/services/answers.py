@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -102,8 +103,19 @@ class AnswerRead:
     shown: str
 
 
+class Answered(Protocol):
+    """What reading an answer back needs: a kept Answer, or one just written."""
+
+    @property
+    def question_id(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def shown(self) -> str: ...
+
+
 def read_in(
-    given: Sequence[Answer], labels: Mapping[int, Mapping[str, str]], language: str
+    given: Sequence[Answered], labels: Mapping[int, Mapping[str, str]], language: str
 ) -> list[AnswerRead]:
     """The answers with their questions' wording (`labels`, by question id) in `language`,
     while that wording is still the one answered; else as answered (staff's English)."""

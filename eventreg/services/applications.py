@@ -197,7 +197,7 @@ def submit_application(
         submission_key=submission_key,
         status=Status.SUBMITTED,
         consent_at=now,
-        privacy_version=privacy.current_version(),
+        privacy_version=privacy.current_version_sql(),  # read as the row is written
         submitted_at=now,
         status_changed_at=now,
         # A new application has neither; saying so spares two queries for the amount due.
@@ -268,7 +268,7 @@ def submit_application(
         amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
         answers=answered,
         flush=False,
-        **email_context(application),
+        **email_context(application, new=True),
     )
     db.session.flush()
     return Submission(application, SubmissionResult.CREATED)

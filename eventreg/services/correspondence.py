@@ -71,15 +71,20 @@ class Documents:
     calendar: bool
 
 
-def documents_for(application: Application) -> Documents:
+def documents_for(application: Application, *, new: bool = False) -> Documents:
     """What the private page (and the emails) offer: the acceptance letter while the
     applicant holds a place, the statement of account (a receipt once paid in full) when
     there is a fee to pay or something was paid, the certificate once issued and not
-    revoked, and the calendar file unless the application has ended."""
+    revoked, and the calendar file unless the application has ended. `new`: the
+    application was made in this transaction, so no certificate was issued to it."""
     holds_place = application.status.holds_place
-    certificate = db.session.scalar(
-        sa.select(Certificate).where(
-            Certificate.application_id == application.id, Certificate.revoked_at.is_(None)
+    certificate = (
+        None
+        if new
+        else db.session.scalar(
+            sa.select(Certificate).where(
+                Certificate.application_id == application.id, Certificate.revoked_at.is_(None)
+            )
         )
     )
     return Documents(
@@ -91,10 +96,10 @@ def documents_for(application: Application) -> Documents:
     )
 
 
-def document_links(application: Application) -> dict[str, str]:
+def document_links(application: Application, *, new: bool = False) -> dict[str, str]:
     """The addresses of the documents that apply now (see `documents_for`), for emails:
     "letter", "statement" and "certificate", each present only when it applies."""
-    documents = documents_for(application)
+    documents = documents_for(application, new=new)
     base = private_link(application)
     links = {}
     if documents.acceptance_letter:
@@ -112,8 +117,9 @@ def join_link(application: Application) -> str:
     return online if online and application.status.holds_place else ""
 
 
-def email_context(application: Application) -> dict[str, Any]:
-    """Values the applicant emails show, formatted in the applicant's language."""
+def email_context(application: Application, *, new: bool = False) -> dict[str, Any]:
+    """Values the applicant emails show, formatted in the applicant's language (`new`:
+    of an application made in this transaction, see `documents_for`)."""
     activity = application.activity
     language = application.language
     return {
@@ -125,7 +131,7 @@ def email_context(application: Application) -> dict[str, Any]:
         ),
         "venue": activity.venue or "",
         "join_link": join_link(application),
-        "documents": document_links(application),
+        "documents": document_links(application, new=new),
         "paid_in_full": application.paid_in_full,
     }
 

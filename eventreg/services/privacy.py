@@ -24,7 +24,15 @@ def current_notice() -> PrivacyNotice | None:
 
 def current_version() -> int | None:
     """The number of the latest published version (what an application accepts now)."""
-    return db.session.scalar(sa.select(sa.func.max(PrivacyNotice.version)))
+    return db.session.scalar(_CURRENT_VERSION)
+
+
+def current_version_sql() -> sa.ScalarSelect[int]:
+    """current_version in SQL, for a row that records it as it is written."""
+    return _CURRENT_VERSION.scalar_subquery()
+
+
+_CURRENT_VERSION = sa.select(sa.func.max(PrivacyNotice.version))
 
 
 def notice(version: int) -> PrivacyNotice | None:
