@@ -15,7 +15,8 @@ session, then:
 It prints `submissions_per_s`, `p95_ms` (a whole submission, GET + POST), the same for the
 bare insert, and `ratio` (submissions per second over inserts per second); the server CPU
 of one request at a time of the bare insert, the form page and a page that does not exist
-(eventreg's floor per request); then checks that
+(eventreg's floor per request); the SQL statements of one form page and one submission,
+counted in process (they do not move with the machine); then checks that
 no submission was lost or doubled and that every acknowledgement is in the outbox, and
 writes bench/results/apply.json. Every phase has a time limit; it stops by itself.
 """
@@ -370,38 +371,11 @@ def submitter(
         began = time.perf_counter()
         status, _headers, page = browser.request("GET", path)
         fetched = time.perf_counter()
-        csrf, key = CSRF.search(page), KEY.search(page)
-        if status != 200 or csrf is None or key is None:
+        if status != 200:
             raise RuntimeError(f"form page answered {status}")
         email = f"bench.{client}.{n}@example.net"
-        status, headers, _body = browser.request(
-            "POST",
-            path,
-            {
-                "csrf_token": csrf.group(1).decode(),
-                "submission_key": key.group(1).decode(),
-                "title": "Ms",
-                "given_names": "Amina",
-                "family_name": f"Bench {client}-{n}",
-                "gender": "female",
-                "nationality": "NP",
-                "country": "NP",
-                "email": email,
-                "email_confirm": email,
-                "phone": "+977 1 441 2345",
-                "language": "en",
-                "organisation": "General Federation of Nepalese Trade Unions",
-                "organisation_type": organisation_type,
-                "position": "Education officer",
-                "proficiency": "advanced",
-                "motivation": "I train shop stewards who negotiate with municipalities.",
-                "expectations": "Tools for partnerships on water and waste collection.",
-                "payment_source": "employer",
-                "dietary_needs": "Vegetarian",
-                "consent": "y",
-                **answers,
-            },
-        )
+        form = filled_in(page, email, f"Bench {client}-{n}", organisation_type, answers)
+        status, headers, _body = browser.request("POST", path, form)
         done = time.perf_counter()
         location = headers.get("Location", "")
         if status not in (302, 303) or not CONFIRMATION.match(location):
@@ -413,6 +387,74 @@ def submitter(
             phase.tokens.append(location.split("/")[2])
 
     return submit_once
+
+
+def filled_in(
+    page: bytes, email: str, family_name: str, organisation_type: str, answers: dict[str, str]
+) -> dict[str, str]:
+    """The application form on `page` filled in as one applicant sends it."""
+    csrf, key = CSRF.search(page), KEY.search(page)
+    if csrf is None or key is None:
+        raise RuntimeError("the form page has no CSRF token or one-time key")
+    return {
+        "csrf_token": csrf.group(1).decode(),
+        "submission_key": key.group(1).decode(),
+        "title": "Ms",
+        "given_names": "Amina",
+        "family_name": family_name,
+        "gender": "female",
+        "nationality": "NP",
+        "country": "NP",
+        "email": email,
+        "email_confirm": email,
+        "phone": "+977 1 441 2345",
+        "language": "en",
+        "organisation": "General Federation of Nepalese Trade Unions",
+        "organisation_type": organisation_type,
+        "position": "Education officer",
+        "proficiency": "advanced",
+        "motivation": "I train shop stewards who negotiate with municipalities.",
+        "expectations": "Tools for partnerships on water and waste collection.",
+        "payment_source": "employer",
+        "dietary_needs": "Vegetarian",
+        "consent": "y",
+        **answers,
+    }
+
+
+def statements_of_one_submission(
+    url: str, folder: str, slug: str, organisation_type: str, answers: dict[str, str]
+) -> dict[str, int]:
+    """SQL statements of one form page and of one submission, in process (a figure that
+    does not move with the machine)."""
+    from eventreg import create_app
+    from eventreg.extensions import db
+
+    app = create_app(settings(url, folder, port=0, environ=False))
+    client = app.test_client()
+    path = f"/activities/{slug}/apply"
+    counted = {"n": 0}
+
+    def count(*_args: Any) -> None:
+        counted["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    # The first submission of a process also prepares what every later one reuses (the
+    # form page, the calendar file): the second is the one counted.
+    for email in ("statements.first@example.net", "statements.second@example.net"):
+        counted["n"] = 0
+        page = client.get(path)
+        statements = {"statements_form_page": counted["n"]}
+        counted["n"] = 0
+        form = filled_in(page.data, email, "Counted", organisation_type, answers)
+        response = client.post(path, data=form)
+        if response.status_code not in (302, 303):
+            raise RuntimeError(f"the counted submission answered {response.status_code}")
+    sa.event.remove(engine, "before_cursor_execute", count)
+    engine.dispose()
+    return {**statements, "statements_submission": counted["n"]}
 
 
 def p95_ms(durations: list[float]) -> float:
@@ -495,6 +537,10 @@ def main() -> None:
             slug, answers = prepare(url, folder)
             from eventreg.services.applications import OTHER_ORGANISATION_TYPE
 
+            statements = statements_of_one_submission(
+                url, folder, slug, OTHER_ORGANISATION_TYPE, answers
+            )
+
             port = free_port()
             with gunicorn(
                 "bench.insert_app:create_app()", port, {"BENCH_DATABASE_URL": url}
@@ -543,6 +589,7 @@ def main() -> None:
         # One client, one request at a time: the server CPU of a single request of each
         # kind. A page that eventreg does not have is its floor (routing, session, headers).
         **{f"server_cpu_ms_alone_{kind}": value for kind, value in floors.items()},
+        **statements,
         "phase_seconds": round(applying.elapsed, 1),
         "load_average_at_start": round(load_at_start, 2),
         "errors": len(applying.errors) + len(bare.errors),
