@@ -70,7 +70,7 @@ def apply(slug: str) -> Page:
                         answering.save_answers(
                             application, asked, checked, language=form.language.data, new=True
                         ),
-                        {question.id: question.label for question in asked},
+                        {question.id: question for question in asked},
                         form.language.data,
                     ),
                 )

@@ -97,9 +97,10 @@ OTHER = applications.OTHER_ORGANISATION_TYPE
 NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 
 
-def countries() -> tuple[tuple[str, str], ...]:
-    """ISO 3166 countries and territories as (code, name in the reader's language), by name."""
-    return _countries(str(get_locale() or "en"))
+def countries(language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """ISO 3166 countries and territories as (code, name in `language`, else in the
+    reader's), by name."""
+    return _countries(language or str(get_locale() or "en"))
 
 
 @cache

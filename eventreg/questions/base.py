@@ -135,6 +135,12 @@ class QuestionType:
         """The answer, or None when nothing was given; raises InvalidAnswer."""
         raise NotImplementedError
 
+    def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
+        """How a kept answer (its typed `value`) reads in `language`, for a type whose
+        words depend on the language (yes or no, options, countries); None for an answer
+        that reads as it was typed, or that can no longer be read so (an option removed)."""
+        return None
+
     def hint(self, question: QuestionView) -> str:
         """What the applicant should know about the accepted answers (limits), in the
         reader's language."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -19,12 +21,17 @@ class Country(QuestionType):
         code = first_value(values).upper()
         if not code:
             return None
-        if len(code) != 2 or code not in dict(self.choices()):
+        shown = self.reading(question, code, "en")  # staff read English
+        if len(code) != 2 or shown is None:
             raise InvalidAnswer(_("Choose a country from the list."))
-        return Parsed(value=code, shown=dict(self.choices())[code])
+        return Parsed(value=code, shown=shown)
 
-    def choices(self) -> tuple[tuple[str, str], ...]:
-        """The built-in form's list (imported here: the public package imports this one)."""
+    def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
+        return dict(self.choices(language)).get(value)
+
+    def choices(self, language: str | None = None) -> tuple[tuple[str, str], ...]:
+        """The built-in form's list, in `language` or the reader's (imported here: the
+        public package imports this one)."""
         from ..public.forms import countries
 
-        return countries()
+        return countries(language)

@@ -17,7 +17,7 @@ from .base import (
     Setting,
     register,
 )
-from .single_choice import picked
+from .single_choice import options_text, picked
 
 
 @register
@@ -54,10 +54,12 @@ class MultipleChoice(QuestionType):
             raise InvalidAnswer(
                 ngettext("Choose at most %(num)d option.", "Choose at most %(num)d options.", picks)
             )
-        options = [question.option(option_id) for option_id in chosen]
         return Parsed(
             value=chosen,
-            shown="; ".join(option.text() for option in options if option),
+            shown=options_text(question, chosen, "en") or "",  # staff read English
             option_ids=tuple(chosen),
             keys=tuple(str(option_id) for option_id in chosen),
         )
+
+    def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
+        return options_text(question, value, language)

@@ -56,3 +56,14 @@ class SingleChoice(QuestionType):
         return Parsed(
             value=[option_id], shown=option.text(), option_ids=(option_id,), keys=(str(option_id),)
         )
+
+    def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
+        return options_text(question, value, language)
+
+
+def options_text(question: QuestionView, option_ids: list[int], language: str) -> str | None:
+    """The options picked, in `language`; None when one is no longer offered."""
+    options = [question.option(option_id) for option_id in option_ids]
+    if not options or None in options:
+        return None
+    return "; ".join(option.text(language) for option in options if option is not None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -26,3 +29,7 @@ class YesNo(QuestionType):
         if answer not in WORDS:
             raise InvalidAnswer(_("Answer yes or no."))
         return Parsed(value=answer == "yes", shown=WORDS[answer], keys=(answer,))
+
+    def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
+        with force_locale(language):
+            return str(_("Yes") if value else _("No"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -231,7 +232,7 @@ def _insert_answers(
         db.session.execute(_INSERT_ANSWERS, rows)
     if picks:
         db.session.execute(_INSERT_PICKS, picks)
-    return [Written(row["question_id"], row["label"], row["shown"]) for row in rows]
+    return [Written(row["question_id"], row["label"], row["shown"], row["value"]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ class Written:
     question_id: int
     label: str
     shown: str
+    value: Any
 
 
 # Built once, like the other statements of every submission.

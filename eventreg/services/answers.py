@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -19,6 +19,7 @@ from ..models.questions import (
     QuestionOption,
     text_in,
 )
+from ..questions import QuestionView
 from ..questions.base import TYPES
 from ..questions.yes_no import WORDS
 
@@ -112,31 +113,38 @@ class Answered(Protocol):
     def label(self) -> str: ...
     @property
     def shown(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
 
 
 def read_in(
-    given: Sequence[Answered], labels: Mapping[int, Mapping[str, str]], language: str
+    given: Sequence[Answered], questions: Mapping[int, QuestionView], language: str
 ) -> list[AnswerRead]:
-    """The answers with their questions' wording (`labels`, by question id) in `language`,
-    while that wording is still the one answered; else as answered (staff's English)."""
+    """The answers in `language`: their questions' wording (`questions`, by id) and, for a
+    yes or no, options or a country, the answer's words, while they are still the ones
+    answered; else as answered (staff's English)."""
     read = []
     for answer in given:
-        texts = dict(labels.get(answer.question_id) or {})
-        label = text_in(texts, language) if text_in(texts) == answer.label else answer.label
-        read.append(AnswerRead(label=label, shown=answer.shown))
+        question = questions.get(answer.question_id)
+        if question is None or question.text() != answer.label:
+            read.append(AnswerRead(label=answer.label, shown=answer.shown))
+            continue
+        kind, shown = question.kind, answer.shown
+        if kind.reading(question, answer.value, "en") == answer.shown:
+            shown = kind.reading(question, answer.value, language) or answer.shown
+        read.append(AnswerRead(label=question.text(language), shown=shown))
     return read
 
 
 def read_by_applicant(application: Application, language: str) -> list[AnswerRead]:
     """The application's answers as `answers_of` orders them, read in `language`."""
     given = answers_of(application)
-    rows = db.session.execute(
-        sa.select(Question.id, Question.label).where(
-            Question.id.in_({answer.question_id for answer in given})
-        )
+    asked = db.session.scalars(
+        sa.select(Question)
+        .where(Question.id.in_({answer.question_id for answer in given}))
+        .options(sa.orm.selectinload(Question.options))
     )
-    labels = {question_id: label for question_id, label in rows}
-    return read_in(given, labels, language)
+    return read_in(given, {question.id: QuestionView.of(question) for question in asked}, language)
 
 
 def answer_columns(activity: Activity) -> list[tuple[str, dict[int, str]]]:

@@ -167,3 +167,57 @@ def test_the_organisers_wording_is_shown_in_the_readers_language(client, worksho
     assert wording[reader] in status.text and wording["en"] not in status.text
     # Staff read the wording in English, as it was answered.
     assert db.session.query(Answer.label).filter_by(question_id=branch.id).scalar() == wording["en"]
+
+
+# A yes, one site, two topics and Germany, as each reader reads them back.
+READ_BACK = {
+    "fr": ("Oui", "Site A (fr)", "Water (fr); Waste (fr)", "Allemagne"),
+    "es": ("Sí", "Site A", "Water; Waste", "Alemania"),  # the options have no Spanish: English
+}
+
+
+def test_the_answers_read_back_in_the_readers_words(client, workshop, reader):
+    """A yes or no, the options picked and a country read back in the applicant's language
+    in the acknowledgement and on the private page; staff keep them in English."""
+    from eventreg.extensions import db
+    from eventreg.models import EmailOutbox
+    from eventreg.models.questions import Answer
+
+    from .conftest import token_of
+
+    visa = add(workshop, "yes_no", "Do you need a visa?")
+    site = add(workshop, "single_choice", "Which site?", options=[("Site A", None)])
+    topics = add(workshop, "multiple_choice", "Topics", options=[("Water", None), ("Waste", None)])
+    origin = add(workshop, "country", "Country you travel from")
+    done = submit(
+        client,
+        workshop,
+        language=reader,
+        **{
+            f"q{visa.id}": "yes",
+            f"q{site.id}": str(site.options[0].id),
+            f"q{topics.id}": [str(option.id) for option in topics.options],
+            f"q{origin.id}": "DE",
+        },
+    )
+    assert "/confirmation" in done.headers["Location"]
+    yes, picked, both, country = READ_BACK[reader]
+    acknowledgement = db.session.query(EmailOutbox).one().body_text
+    status = client.get(f"/my/{token_of(done)}").text
+    for label, shown in [
+        ("Do you need a visa?", yes),
+        ("Which site?", picked),
+        ("Topics", both),
+        ("Country you travel from", country),
+    ]:
+        assert f"{label}: {shown}" in acknowledgement
+        assert shown in status
+    for english in ("Germany", ": Yes"):
+        assert english not in acknowledgement and english not in status
+    kept = dict(db.session.query(Answer.question_id, Answer.shown))
+    assert kept == {
+        visa.id: "Yes",
+        site.id: "Site A",
+        topics.id: "Water; Waste",
+        origin.id: "Germany",
+    }
