@@ -75,7 +75,7 @@ def _letter_context(application: Application) -> dict[str, Any]:
         payable_total=sum(line.payable for line in lines),
         signer=signing_contact(application),
         issued_on=today_for(application),
-        travel=answers.follow_up_answers(application),
+        travel=answers.follow_up_answers(application, application.language or "en"),
         lang=application.language or "en",
     )
 

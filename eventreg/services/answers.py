@@ -186,10 +186,12 @@ def form_values(answers: Sequence[Answer]) -> dict[str, list[str]]:
     return values
 
 
-def follow_up_answers(application: Application) -> list[Answer]:
-    """The application's answers to the follow-up form (for its invitation letter)."""
-    return [
+def follow_up_answers(application: Application, language: str) -> list[AnswerRead]:
+    """The application's answers to the follow-up form, read in `language` (for its
+    invitation letter)."""
+    given = [
         answer
         for answer in answers_of(application)
         if answer.question.form == FormKind.FOLLOW_UP and answer.question.type != "file"
     ]
+    return read_in(given, {a.question_id: QuestionView.of(a.question) for a in given}, language)

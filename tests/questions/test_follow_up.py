@@ -113,3 +113,29 @@ def test_the_worker_reminds_once_as_the_deadline_comes_near_those_who_have_not_a
     assert worker_once_on(deadline - timedelta(days=1)) == [accepted.email]  # not twice
     kinds = db.session.query(Reminder.application_id, Reminder.kind).all()
     assert kinds == [(accepted.id, ReminderKind.FOLLOW_UP)]
+
+
+def test_the_letter_reads_the_answers_in_the_letters_language(
+    client, make_activity, make_application
+):
+    """A French participant's letter gives the question and a yes in French, as answered."""
+    from eventreg.models.questions import Question
+    from eventreg.services import questions as service
+
+    activity = make_activity(follow_up_by=date.today() + timedelta(days=20))
+    wording = {"en": "Do you need a visa?", "fr": "Avez-vous besoin d’un visa ?"}
+    spec = service.QuestionSpec(type="yes_no", label=wording, form=FormKind.FOLLOW_UP)
+    visa = service.save_question(activity, Question(), spec, by=None)
+    accepted = make_application(activity, language="fr", status=ApplicationStatus.ACCEPTED)
+    db.session.commit()
+    page = client.get(f"/my/{accepted.token}/follow-up")
+    done = client.post(
+        f"/my/{accepted.token}/follow-up",
+        data={"csrf_token": csrf_token_from(page.text), f"q{visa.id}": "yes"},
+    )
+    assert done.status_code in (302, 303)
+    db.session.expire_all()
+    letter = PdfReader(io.BytesIO(acceptance_letter(accepted)))
+    text = " ".join(page.extract_text() for page in letter.pages)
+    assert "Avez-vous besoin d’un visa ?" in text and "Oui" in text
+    assert "Do you need a visa?" not in text and "Yes" not in text
