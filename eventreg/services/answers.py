@@ -139,12 +139,18 @@ def read_in(
 def read_by_applicant(application: Application, language: str) -> list[AnswerRead]:
     """The application's answers as `answers_of` orders them, read in `language`."""
     given = answers_of(application)
+    return read_in(given, _asked(given), language)
+
+
+def _asked(given: Sequence[Answer]) -> dict[int, QuestionView]:
+    """The questions of `given` with their options, by id (two statements; each answer's
+    `question` is then found in the session without another)."""
     asked = db.session.scalars(
         sa.select(Question)
         .where(Question.id.in_({answer.question_id for answer in given}))
         .options(sa.orm.selectinload(Question.options))
     )
-    return read_in(given, {question.id: QuestionView.of(question) for question in asked}, language)
+    return {question.id: QuestionView.of(question) for question in asked}
 
 
 def answer_columns(activity: Activity) -> list[tuple[str, dict[int, str]]]:
@@ -189,9 +195,11 @@ def form_values(answers: Sequence[Answer]) -> dict[str, list[str]]:
 def follow_up_answers(application: Application, language: str) -> list[AnswerRead]:
     """The application's answers to the follow-up form, read in `language` (for its
     invitation letter)."""
-    given = [
+    given = answers_of(application)
+    asked = _asked(given)
+    follow_up = [
         answer
-        for answer in answers_of(application)
+        for answer in given
         if answer.question.form == FormKind.FOLLOW_UP and answer.question.type != "file"
     ]
-    return read_in(given, {a.question_id: QuestionView.of(a.question) for a in given}, language)
+    return read_in(follow_up, asked, language)
