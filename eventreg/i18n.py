@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
-from babel import Locale
+from babel import Locale, support
 from flask import Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, refresh
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
+from wtforms.i18n import messages_path
 
 babel = Babel()
 
@@ -29,6 +33,23 @@ CHOICE_PARAM = "lang"
 SESSION_KEY = "language"
 # Back-office blueprints: English only for now (README, "Languages").
 STAFF_BLUEPRINTS = frozenset({"staff", "trainer", "auth", "api"})
+
+
+class TranslatedForm(FlaskForm):
+    """Every form of eventreg. WTForms' own messages ("This field is required.", a number
+    out of range) come in the reader's language from a catalog read once per process and
+    language; Flask-WTF would read it from disk again for each request that builds a form."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_catalog(str(get_locale() or "en"))
+
+
+@cache
+def _wtforms_catalog(language: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def languages() -> list[str]:

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..i18n import TranslatedForm
 
 MIN_PASSWORD = 10
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TranslatedForm):
     email = EmailField("Email", validators=[DataRequired(), Email()])
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Sign in")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(TranslatedForm):
     email = EmailField("Email", validators=[DataRequired(), Email()])
     submit = SubmitField("Send me a link")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(TranslatedForm):
     password = PasswordField(
         "New password",
         validators=[
@@ -37,7 +38,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField("Set the password")
 
 
-class CodeForm(FlaskForm):
+class CodeForm(TranslatedForm):
     code = StringField(
         lazy_gettext("Code"),
         validators=[DataRequired(), Length(max=20)],
@@ -48,5 +49,5 @@ class CodeForm(FlaskForm):
     submit = SubmitField(lazy_gettext("Continue"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """No fields: carries the CSRF token for action buttons."""

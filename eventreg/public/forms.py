@@ -37,6 +37,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from ..formatting import language_name
+from ..i18n import TranslatedForm
 from ..models import AudienceTier, Gender, PaymentSource, Proficiency, Title
 from ..questions import InvalidAnswer
 from ..questions.phone import e164
@@ -133,10 +134,20 @@ def _country_options_in(language: str, prompt: str) -> str:
     return "".join(options)
 
 
+def country_name(code: str, language: str | None = None) -> str | None:
+    """The country's name in `language` (else in the reader's); None if `code` is not one."""
+    return _country_names(language or str(get_locale() or "en")).get(code)
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    return dict(_countries(language))
+
+
 @cache
 def country_codes() -> frozenset[str]:
     """The ISO codes of countries()."""
-    return frozenset(code for code, _name in _countries("en"))
+    return frozenset(_country_names("en"))
 
 
 class CountryField(SelectField):
@@ -202,7 +213,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(TranslatedForm):
     """Everything the applicant tells us; fields the activity does not need are removed."""
 
     title = SelectField(
@@ -463,7 +474,7 @@ def prefill(answers: Answers) -> dict[str, Any]:
     return values
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(TranslatedForm):
     """The address an applicant applied with."""
 
     email = EmailField(
@@ -477,11 +488,11 @@ class ResendLinkForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TranslatedForm):
     """An action button on the private page: only its CSRF token."""
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(TranslatedForm):
     """An action with an optional word of explanation (withdraw, decline)."""
 
     reason = TextAreaField(

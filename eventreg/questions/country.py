@@ -27,7 +27,9 @@ class Country(QuestionType):
         return Parsed(value=code, shown=shown)
 
     def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
-        return dict(self.choices(language)).get(value)
+        from ..public.forms import country_name  # imported here: see choices()
+
+        return country_name(value, language)
 
     def choices(self, language: str | None = None) -> tuple[tuple[str, str], ...]:
         """The built-in form's list, in `language` or the reader's (imported here: the

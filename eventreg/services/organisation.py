@@ -80,7 +80,10 @@ def stored() -> OrganisationSettings | None:
     """
     if g.get(_NONE_SAVED):
         return None
-    row = db.session.get(OrganisationSettings, 1)
+    # Pending changes cannot alter this row (saving flushes its own), so they are not
+    # flushed for it: an email queued mid-transaction then costs no extra flush.
+    with db.session.no_autoflush:
+        row = db.session.get(OrganisationSettings, 1)
     if row is None:
         setattr(g, _NONE_SAVED, True)
     return row

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -15,6 +14,7 @@ from ..auth import SESSION_KEY
 from ..auth.access import staff
 from ..auth.forms import MIN_PASSWORD, ActionForm, CodeForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..saving import saved
 from ..services import staff_accounts, staff_auth, staff_sessions, two_factor
 from ..services.errors import DomainError
@@ -32,7 +32,7 @@ class WrongPassword(DomainError):
     """The current password given to confirm a change is wrong."""
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TranslatedForm):
     current = PasswordField(lazy_gettext("Current password"), validators=[DataRequired()])
     password = PasswordField(
         lazy_gettext("New password"),
@@ -54,7 +54,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(TranslatedForm):
     current = PasswordField(lazy_gettext("Your password"), validators=[DataRequired()])
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, time
 
 from flask import abort, redirect, render_template, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -14,13 +13,14 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..auth.access import staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import ApiToken, utcnow
 from ..saving import saved
 from ..services import apitokens
 from . import bp
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TranslatedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=apitokens.NAME_MAX)])
     expires_on = DateField("Expires on", validators=[Optional()], format="%Y-%m-%d")
 

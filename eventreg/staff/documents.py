@@ -7,7 +7,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -16,6 +15,7 @@ from .. import jobs
 from ..auth.access import OFFICE, TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Activity, ActivitySession, Application, Certificate
 from ..saving import saved
 from ..services import attendance, certificates
@@ -23,7 +23,7 @@ from ..services.errors import DomainError
 from . import bp
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(TranslatedForm):
     reason = StringField("Why is it revoked?", validators=[DataRequired(), Length(max=500)])
 
 

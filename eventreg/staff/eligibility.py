@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
 from ..auth.access import OFFICE, loaded, staff
+from ..i18n import TranslatedForm
 from ..models import Application
 from ..saving import saved
 from ..services import certificates
@@ -20,7 +20,7 @@ from .forms import choices
 CHOICES = {"eligible": True, "not_eligible": False, "attendance": None}
 
 
-class EligibilityForm(FlaskForm):
+class EligibilityForm(TranslatedForm):
     decision = SelectField(
         "Certificate",
         choices=choices(

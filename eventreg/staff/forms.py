@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -36,6 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..i18n import TranslatedForm
 from ..models import (
     ActivityKind,
     AudienceTier,
@@ -120,7 +120,7 @@ def choices(*pairs: tuple[Any, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(TranslatedForm):
     reference = StringField("Reference", validators=[DataRequired(), Length(max=32)])
     slug = StringField("Web address (slug)", validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=enum_choices(ActivityKind))
@@ -192,13 +192,13 @@ class ActivityForm(FlaskForm):
         field.data = (field.data or "").strip().lower()
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(TranslatedForm):
     number = WholeNumberField("Number", validators=[InputRequired(), NumberRange(min=1)])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField("Description")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(TranslatedForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     module_id = SelectField("Module", coerce=int, choices=[])
     kind = SelectField("Type", choices=enum_choices(SessionKind))
@@ -209,14 +209,14 @@ class SessionForm(FlaskForm):
     trainer_ids = SelectMultipleField("Trainers", coerce=int, choices=[])
 
 
-class FeeForm(FlaskForm):
+class FeeForm(TranslatedForm):
     name = StringField("Component", validators=[DataRequired(), Length(max=120)])
     amount = MoneyField("Amount", validators=[InputRequired()])
     covers = TextAreaField("What it covers")
     position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(TranslatedForm):
     role = StringField("Role", validators=[DataRequired(), Length(max=120)])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     phone = StringField("Phone", validators=[Length(max=60)])
@@ -224,7 +224,7 @@ class ContactForm(FlaskForm):
     position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(TranslatedForm):
     """A speaker, panelist, facilitator or moderator on the programme."""
 
     name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
@@ -254,7 +254,7 @@ class PersonForm(FlaskForm):
     position = WholeNumberField(lazy_gettext("Order"), default=1, validators=[Optional()])
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(TranslatedForm):
     """An organisation the activity is run with or supported by."""
 
     name = StringField(lazy_gettext("Organisation"), validators=[DataRequired(), Length(max=200)])
@@ -274,7 +274,7 @@ class PartnerForm(FlaskForm):
             raise ValidationError(lazy_gettext("Give an address starting with https://."))
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(TranslatedForm):
     tier = SelectField(
         "Tier",
         choices=choices(
@@ -286,7 +286,7 @@ class AudienceForm(FlaskForm):
     position = WholeNumberField("Order", default=1, validators=[Optional()])
 
 
-class EditionForm(FlaskForm):
+class EditionForm(TranslatedForm):
     reference = StringField(
         "Reference of the new edition", validators=[DataRequired(), Length(max=32)]
     )
@@ -321,7 +321,7 @@ def readable_choices(enum: Any) -> list[SelectChoice]:
     ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(TranslatedForm):
     """A decision on one application or a selection, with the email staff may edit."""
 
     decision = SelectField("Decision", choices=enum_choices(Decision))
@@ -339,13 +339,13 @@ class DecisionForm(FlaskForm):
         return Letter(subject=self.subject.data or "", body=self.body.data or "")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(TranslatedForm):
     body = TextAreaField(
         "Note", validators=[DataRequired("Write something in the note."), Length(max=5000)]
     )
 
 
-class GrantForm(FlaskForm):
+class GrantForm(TranslatedForm):
     component_id = SelectField("Fee component", coerce=int, choices=[])
     share = SelectField("Grant", choices=enum_choices(Share), default=Share.ALL.value)
     percent = WholeNumberField(
@@ -375,7 +375,7 @@ class BulkShareForm(GrantForm):
         return super().value() if self.share.data else None
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(TranslatedForm):
     amount = MoneyField("Amount", validators=[InputRequired("Give the amount received.")])
     received_on = DateField(
         "Received on", default=date.today, validators=[InputRequired("Give the date.")]
@@ -384,7 +384,7 @@ class PaymentForm(FlaskForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(TranslatedForm):
     """A message to one applicant or to a set; previewed before it is sent."""
 
     ids = IdListField("Recipients")

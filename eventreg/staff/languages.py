@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length
 from ..auth.access import requires, staff
 from ..extensions import db
 from ..formatting import language_name
+from ..i18n import TranslatedForm
 from ..i18n import languages as organisation_languages
 from ..models import Activity, Contact, FeeComponent, Module, Role
 from ..models.content import Translated
@@ -33,7 +34,7 @@ MAIN_FORMS: dict[type, type[FlaskForm]] = {
 }
 
 
-class LanguagesForm(FlaskForm):
+class LanguagesForm(TranslatedForm):
     main = SelectField(lazy_gettext("Main language"), validators=[InputRequired()])
     others = SelectMultipleField(lazy_gettext("Also offered in"))
 

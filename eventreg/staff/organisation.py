@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -14,6 +13,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..auth.access import requires, staff
+from ..i18n import TranslatedForm
 from ..models import Role
 from ..saving import saved
 from ..services import organisation as service
@@ -22,7 +22,7 @@ from . import bp
 from .forms import choices
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(TranslatedForm):
     name = StringField(lazy_gettext("Name of the organisation"), validators=[Length(max=200)])
     postal_address = TextAreaField(lazy_gettext("Postal address"), validators=[Length(max=1000)])
     letterhead = StringField(lazy_gettext("Letterhead line"), validators=[Length(max=300)])

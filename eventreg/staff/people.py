@@ -7,7 +7,6 @@ from collections.abc import Callable
 from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -16,22 +15,23 @@ from wtforms.validators import DataRequired, Email, Length
 from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Role, StaffUser
 from ..saving import saved
 from ..services import staff_accounts, two_factor
 from . import bp
 
 
-class InviteForm(FlaskForm):
+class InviteForm(TranslatedForm):
     name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(lazy_gettext("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class NameForm(FlaskForm):
+class NameForm(TranslatedForm):
     name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
 
 
-class SwitchForm(FlaskForm):
+class SwitchForm(TranslatedForm):
     """An on/off change sent by a button: the wanted state is explicit, never a toggle."""
 
     to = RadioField(

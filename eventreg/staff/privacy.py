@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -15,6 +14,7 @@ from .. import clock
 from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Application, Role
 from ..saving import saved
 from ..services import access, erasure, privacy, retention
@@ -24,25 +24,25 @@ REASON_MAX = 2000
 PREVIEW_LIMIT = 200
 
 
-class FindForm(FlaskForm):
+class FindForm(TranslatedForm):
     class Meta:
         csrf = False  # a search changes nothing
 
     email = EmailField(lazy_gettext("Email address"), validators=[DataRequired(), Length(max=254)])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(TranslatedForm):
     email = HiddenField(validators=[DataRequired(), Length(max=254)])
     reason = TextAreaField(lazy_gettext("Reason"), validators=[Length(max=REASON_MAX)])
 
 
-class HoldForm(FlaskForm):
+class HoldForm(TranslatedForm):
     reason = TextAreaField(
         lazy_gettext("Why the data must be kept"), validators=[Length(max=REASON_MAX)]
     )
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(TranslatedForm):
     body = TextAreaField(
         lazy_gettext("Privacy notice"), validators=[DataRequired(), Length(max=privacy.BODY_MAX)]
     )

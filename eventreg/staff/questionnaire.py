@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..auth.access import requires, staff
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Activity, EvaluationQuestion, QuestionKind, Role
 from ..saving import saved
 from ..services import questionnaire as service
@@ -27,7 +27,7 @@ KIND_LABELS = {
 ACTIONS = ("save", "remove", "up", "down")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(TranslatedForm):
     kind = SelectField(
         lazy_gettext("Kind of answer"),
         choices=choices(*((kind.value, label) for kind, label in KIND_LABELS.items())),

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Activity, Role, utcnow
 from ..models.questions import FormKind, Question
 from ..questions import TYPES
@@ -41,7 +41,7 @@ FORM_TITLES = {
 }
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(TranslatedForm):
     """One question as the builder edits it; the type's settings apply where they fit."""
 
     type = SelectField("Type", validators=[InputRequired("Choose a type.")])
@@ -90,7 +90,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class BuiltinForm(FlaskForm):
+class BuiltinForm(TranslatedForm):
     """Which optional built-in fields the form asks."""
 
     asked = SelectMultipleField(
@@ -101,13 +101,13 @@ class BuiltinForm(FlaskForm):
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(TranslatedForm):
     """The follow-up form's deadline."""
 
     follow_up_by = DateField("Last day to answer", validators=[Optional()])
 
 
-class CopyForm(FlaskForm):
+class CopyForm(TranslatedForm):
     """Copy the questions of another activity."""
 
     source_id = SelectField("Copy the questions of", coerce=int)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Activity, Role, StaffAssignment, StaffUser
 from ..saving import saved
 from ..services import staff_accounts
@@ -22,7 +22,7 @@ from . import bp
 from .people import invitation_link
 
 
-class TeamForm(FlaskForm):
+class TeamForm(TranslatedForm):
     email = EmailField(lazy_gettext("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(lazy_gettext("Role on this activity"), validators=[DataRequired()])
     name = StringField(

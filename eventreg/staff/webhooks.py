@@ -4,7 +4,6 @@ ask for a delivery again."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from ..auth.access import requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Role, WebhookDelivery, WebhookEndpoint, WebhookEventType
 from ..saving import saved
 from ..services import webhooks
@@ -28,7 +28,7 @@ EVENT_LABELS = {
 }
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(TranslatedForm):
     url = StringField("URL", validators=[DataRequired(), Length(max=webhooks.URL_MAX)])
     description = StringField("Description", validators=[Length(max=200)])
     event_types = SelectMultipleField(

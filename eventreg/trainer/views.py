@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 
@@ -12,6 +11,7 @@ from .. import clock
 from ..auth.access import TEAM, loaded, requires, staff
 from ..auth.forms import ActionForm
 from ..extensions import db
+from ..i18n import TranslatedForm
 from ..models import Activity, ActivitySession, Application
 from ..saving import saved
 from ..services import attendance
@@ -19,7 +19,7 @@ from ..services.errors import DomainError
 from . import bp, schedule
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TranslatedForm):
     tally = FileField("Tally file (CSV)")
 
 

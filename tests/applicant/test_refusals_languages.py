@@ -3,11 +3,13 @@ is not a PDF, a corrected email that another application uses, an unknown addres
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
+import sqlalchemy as sa
 
-from eventreg.models import ApplicationStatus
+from eventreg.models import Application, ApplicationStatus
 
 from ..conftest import csrf_token_from
 from .conftest import answers, submit
@@ -17,11 +19,13 @@ WORDS = {
         "not a pdf": "Ce fichier n’est pas un PDF, quoi qu’en dise son nom : joignez un PDF.",
         "email taken": "Une autre candidature à cette activité utilise cette adresse e-mail.",
         "not found": "Page introuvable",
+        "not offered": "N'est pas un choix valide.",
     },
     "es": {
         "not a pdf": "Este archivo no es un PDF, diga lo que diga su nombre: adjunte un PDF.",
         "email taken": "Otra solicitud a esta actividad usa esta dirección de correo electrónico.",
         "not found": "Página no encontrada",
+        "not offered": "Opción inválida.",
     },
 }
 
@@ -38,6 +42,22 @@ def test_a_cv_that_is_not_a_pdf_is_refused_in_the_readers_language(client, works
     assert response.status_code == 422
     assert WORDS[reader]["not a pdf"] in response.text
     assert "whatever its name says" not in response.text
+
+
+def test_a_forged_choice_is_refused_in_the_readers_language(db, client, workshop, reader):
+    """The form's own checks (here WTForms': a gender the form does not offer) speak the
+    reader's language too, request after request, whichever language came first."""
+    other = "es" if reader == "fr" else "fr"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = other
+    assert submit(client, workshop, gender="dragon").status_code == 422
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = reader
+    response = submit(client, workshop, gender="dragon")
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert WORDS[reader]["not offered"] in page
+    assert WORDS[other]["not offered"] not in page
+    assert "Not a valid choice" not in page
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
 
 
 def test_a_corrected_email_already_used_is_refused_in_the_applicants_language(
