@@ -97,7 +97,7 @@ lint: install
 	$(BIN)/mypy eventreg
 
 # Each benchmark measures its own baseline in the same run and writes bench/results/NAME.json.
-BENCHES := mail apply review pdf api
+BENCHES := mail apply apply_floor review pdf api
 bench: system-packages install
 	@mkdir -p bench/results
 	@set -e; for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py; done
