@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import SignInFailure, StaffUser, utcnow
+from ..models import SignInFailure, StaffInvitation, StaffUser, utcnow
 from . import staff_sessions
 from .errors import DomainError
 
@@ -155,10 +155,18 @@ def set_password(user: StaffUser, password: str, *, keep_session: str | None = N
     """Set a new password, lift any lockout and end every session but `keep_session`.
 
     Whoever knew the old password may hold a session: a new password ends them all (the
-    person changing it in their own browser keeps that one).
+    person changing it in their own browser keeps that one). A password set any way uses
+    up an open invitation too: an invitee who chose "forgot password" instead is no longer
+    invited, and the invitation link can no longer set another password.
     """
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
     staff_sessions.end_all_sessions(user, keep=keep_session)
+    db.session.execute(
+        sa.update(StaffInvitation)
+        .where(StaffInvitation.staff_user_id == user.id, StaffInvitation.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()

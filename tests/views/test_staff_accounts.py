@@ -206,3 +206,50 @@ def test_renaming_myself(app, sign_in_as):
     me = sign_in_as(Role.TRAINER)
     post(me, "/staff/account/name", {"name": "Dr Ana Silva"}, "/staff/account")
     assert "Dr Ana Silva" in me.get("/staff/account").text
+
+
+def reset_link(email: str) -> str:
+    body = database.session.scalars(
+        sa.select(EmailOutbox.body_text)
+        .where(EmailOutbox.to_address == email, EmailOutbox.template == "password_reset")
+        .order_by(EmailOutbox.id.desc())
+    ).first()
+    assert body is not None, f"no reset email to {email}"
+    return re.search(r"https?://\S+/staff/reset/\S+", body).group(0)
+
+
+def test_an_invitee_who_resets_their_password_instead_is_no_longer_invited(app, client, sign_in_as):
+    """Someone invited who uses "forgot password" rather than the invitation has set
+    their password: the team no longer lists them as invited, and the invitation link,
+    left in a mailbox or a forwarded email, can no longer set another."""
+    admin = sign_in_as(Role.ADMIN)
+    post(admin, "/staff/people", {"name": "Grace Okafor", "email": "grace@example.org"})
+    invitation = invitation_link("grace@example.org")
+
+    page = client.get("/staff/reset")
+    client.post(
+        "/staff/reset",
+        data={"email": "grace@example.org", "csrf_token": csrf_token_from(page.text)},
+    )
+    reset = path_of(reset_link("grace@example.org"))
+    form = client.get(reset)
+    done = client.post(
+        reset,
+        data={
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "csrf_token": csrf_token_from(form.text),
+        },
+    )
+    assert done.headers["Location"].endswith("/staff/sign-in")
+
+    grace = staff_accounts.find_by_email("grace@example.org")
+    assert grace is not None
+    row = admin.get("/staff/people").text.split("Grace Okafor", 1)[1].split("</tr>", 1)[0]
+    assert "Invited" not in row
+    again = accept(app.test_client(), invitation, "someone else's password")
+    assert again.status_code == 410
+    assert "This invitation was already used" in again.text
+    database.session.expire_all()
+    assert grace.check_password(NEW_PASSWORD)
+    assert lets_in(sign_in(client, "grace@example.org", NEW_PASSWORD))
