@@ -30,6 +30,9 @@ DEFAULT_LANGUAGE = "en"
 # did not take part, and participants; an activity may set its own.
 RETENTION_OTHERS_DAYS = 365
 RETENTION_PARTICIPANTS_DAYS = 5 * 365
+# Files made by background jobs (exports, certificate ZIPs) hold people's data: the
+# retention run removes each this many days after its job finished.
+JOB_RESULTS_KEEP_DAYS = 30
 
 # Mail: with no MAIL_SERVER the worker writes .eml files to instance/outbox/.
 MAIL_SERVER: str | None = None

@@ -286,12 +286,14 @@ def run_deadlines() -> tuple[int, int]:
 
 
 def run_retention() -> tuple[int, int]:
-    """Erase the personal data whose retention has run out (services/retention.py); return
-    (applications erased, answers erased). Safe to run in several workers at once."""
+    """Erase the personal data whose retention has run out and the jobs' files whose days
+    are up (services/retention.py); return (applications erased, answers erased). Safe to
+    run in several workers at once."""
     from . import clock
     from .services import retention
 
     try:
+        retention.remove_job_results(clock.now())
         return retention.run_retention(clock.now())
     except Exception:
         db.session.rollback()

@@ -125,3 +125,42 @@ def test_a_queue_message_naming_an_unknown_task_is_logged_and_dropped(app, db, c
     assert queue.huey.pending_count() == 0  # dropped, not left to crash the next pass
     db.session.refresh(record)
     assert record.status == JobStatus.DONE  # the worker went on with the real work
+
+
+def test_a_jobs_file_is_removed_once_its_days_are_up(app, db, monkeypatch, sign_in_as):
+    """Exports and certificate ZIPs hold people's data: the retention run removes a job's
+    file JOB_RESULTS_KEEP_DAYS after the job finished (one finished since stays), and the
+    job's page says so instead of offering a download that is gone."""
+    from datetime import timedelta
+
+    from eventreg import clock, worker
+    from eventreg.models import Role
+
+    admin = sign_in_as(Role.ADMIN)
+    old, recent = (jobs.submit("test.count", params={"upto": n}) for n in (2, 3))
+    db.session.commit()
+    jobs.run_pending()
+    db.session.refresh(old)
+    db.session.refresh(recent)
+    old_file, recent_file = old.result_path, recent.result_path
+    keep = app.config["JOB_RESULTS_KEEP_DAYS"]
+    recent.finished_at = old.finished_at + timedelta(days=2)
+    db.session.commit()
+
+    monkeypatch.setattr(clock, "now", lambda: old.finished_at + timedelta(days=keep - 1))
+    worker.run_retention()
+    assert files.store().read(old_file) == b"2"  # not yet
+    monkeypatch.setattr(clock, "now", lambda: old.finished_at + timedelta(days=keep + 1))
+    worker.run_retention()
+    worker.run_retention()  # twice: nothing more to do
+
+    with pytest.raises(files.MissingFile):
+        files.store().read(old_file)
+    assert files.store().read(recent_file) == b"3"
+    db.session.expire_all()
+    assert old.result_path is None and recent.result_path == recent_file
+    page = admin.get(f"/staff/jobs/{old.id}").text
+    assert f"removed {keep} days after the job finished" in page
+    assert f"/staff/jobs/{old.id}/download" not in page
+    assert admin.get(f"/staff/jobs/{old.id}/download").status_code == 404
+    assert f"/staff/jobs/{recent.id}/download" in admin.get(f"/staff/jobs/{recent.id}").text

@@ -4,7 +4,9 @@ Each activity keeps applicants who did not take part `keep_others_days` and part
 `keep_participants_days` after its end (None: the organisation's RETENTION_* settings). A
 question may keep its answers a shorter time (`settings["keep_days"]`, e.g. a passport
 number). The worker runs `run_retention` on the deadlines' interval; admins see `due()` as a
-preview and may put a person on hold (`hold`), which the job respects.
+preview and may put a person on hold (`hold`), which the job respects. It also removes the
+files of background jobs (exports, certificate ZIPs) JOB_RESULTS_KEEP_DAYS after they were
+made (`remove_job_results`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import files
 from ..extensions import db
-from ..models import TAKING_PART, Activity, Answer, Application, Question, StaffUser
+from ..models import TAKING_PART, Activity, Answer, Application, Job, Question, StaffUser
 from . import audit, erasure
 from .errors import DomainError
 
@@ -114,6 +117,21 @@ def run_retention(now: datetime) -> tuple[int, int]:
     answers = erase_answers(answer_ids)
     db.session.commit()
     return erased, answers
+
+
+def remove_job_results(now: datetime) -> int:
+    """Remove the files of the jobs that finished more than JOB_RESULTS_KEEP_DAYS before
+    `now` (the job stays, and its page says so); returns how many. Commits."""
+    keep = timedelta(days=int(current_app.config["JOB_RESULTS_KEEP_DAYS"]))
+    done = db.session.scalars(
+        sa.select(Job).where(Job.result_path.is_not(None), Job.finished_at < now - keep)
+    ).all()
+    store = files.store()
+    for record in done:
+        store.delete(record.result_path or "")
+        record.result_path = None
+    db.session.commit()
+    return len(done)
 
 
 def erase_answers(answer_ids: Sequence[int]) -> int:
