@@ -8,6 +8,9 @@ Two stores, chosen by FILE_STORE:
   an application and its CV are saved together or not at all.
 
 Keys are relative paths such as `cv/A901357/9f...e1.pdf` or `jobs/12/certificates.zip`.
+A file that a change stops referring to (a replaced CV, a removed signature) is given to
+`discard`, which removes it with the change: never before it is committed, never if it is
+rolled back.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
 from .models.files import StoredFile
@@ -134,3 +140,44 @@ def store() -> FileStore:
     if store_kind() == "database":
         return DatabaseStore()
     return FolderStore(files_dir())
+
+
+def keys_in(value: Any) -> list[str]:
+    """The file-store keys inside a JSON value (a file answer keeps {"path": ...})."""
+    if isinstance(value, dict):
+        keys = [v for k, v in value.items() if k in ("key", "path") and isinstance(v, str)]
+        return keys + [k for item in value.values() for k in keys_in(item)]
+    if isinstance(value, list):
+        return [k for item in value for k in keys_in(item)]
+    return []
+
+
+_DISCARDED = "files_discarded"
+
+
+def discard(key: str | None) -> None:
+    """Remove the file under `key` once the current transaction commits (nothing refers to
+    it then); a rollback keeps it. The database store removes it within the transaction."""
+    if not key:
+        return
+    current = store()
+    if isinstance(current, DatabaseStore):
+        current.delete(key)
+        return
+    db.session.connection()  # the transaction has begun, so its commit or rollback is seen
+    db.session.info.setdefault(_DISCARDED, []).append((current, key))
+
+
+def _remove_discarded(session: Session) -> None:
+    for folder, key in session.info.pop(_DISCARDED, []):
+        folder.delete(key)
+
+
+def _keep_discarded(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:  # the whole transaction is undone, not one savepoint of it
+        session.info.pop(_DISCARDED, None)
+
+
+if not event.contains(FlaskSession, "after_commit", _remove_discarded):
+    event.listen(FlaskSession, "after_commit", _remove_discarded)
+    event.listen(FlaskSession, "after_soft_rollback", _keep_discarded)

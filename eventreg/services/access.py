@@ -18,7 +18,6 @@ from .. import files
 from ..extensions import db
 from ..models import Application
 from ..personal_data import TABLES
-from .erasure import _file_keys
 
 HIDDEN_COLUMNS = {"submission_key", "secret"}  # internal keys, meaningless to the person
 
@@ -56,7 +55,7 @@ def personal_record(applications: Sequence[Application]) -> dict[str, Any]:
         ]
         if table.name == "answers":
             for row in rows:
-                uploads += [_upload(key) for key in _file_keys(row["value"])]
+                uploads += [_upload(key) for key in files.keys_in(row["value"])]
     for application in applications:
         if application.cv_path:
             uploads.append(_upload(application.cv_path, application.cv_filename or ""))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 
+from .. import files
 from ..extensions import db
 from ..models import (
     Activity,
@@ -388,8 +389,24 @@ def delete_part(activity: Activity, part: Part, *, by: StaffUser) -> None:
     kind = type(part).__name__
     audit.record(f"{kind.lower()}_deleted", activity, by=by, note=f"{kind} {part.id}")
     activity.updated_at = utcnow()
+    if isinstance(part, ProgrammePerson):
+        discard_photo(part)
     db.session.delete(part)
     db.session.flush()
+
+
+def discard_photo(person: ProgrammePerson) -> None:
+    """Drop the person's photo with the change, unless a copy of them on another edition
+    (duplicate_activity shares the picture) still shows it."""
+    if not person.photo_path:
+        return
+    shared = db.session.scalar(
+        sa.select(ProgrammePerson.id)
+        .where(ProgrammePerson.photo_path == person.photo_path, ProgrammePerson.id != person.id)
+        .limit(1)
+    )
+    if shared is None:
+        files.discard(person.photo_path)
 
 
 def _largest_grant(component: FeeComponent) -> int:

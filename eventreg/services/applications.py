@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import get_locale, gettext
 
+from .. import files
 from ..emails import queue_email
 from ..extensions import db
 from ..models import (
@@ -318,6 +319,7 @@ def correct_application(
     for name, value in values.items():
         setattr(application, name, value)
     if cv is not None:
+        files.discard(application.cv_path)  # the CV it replaces, once this is committed
         application.cv_filename, application.cv_path = store_cv(activity, cv)
         changed.append("cv")
     if not changed:

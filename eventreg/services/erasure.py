@@ -164,7 +164,7 @@ def _treated(
     if treat == Treat.DELETE_FILE and value:
         files.store().delete(value)
     if treat == Treat.FILE_IN_JSON:
-        for stored in _file_keys(value):
+        for stored in files.keys_in(value):
             files.store().delete(stored)
     if treat == Treat.PSEUDONYM:
         return name_for
@@ -177,16 +177,6 @@ def _treated(
     if isinstance(column.type, sa.JSON):
         return {}
     return ""
-
-
-def _file_keys(value: Any) -> list[str]:
-    """The file-store keys inside an answer's JSON value (a file answer keeps {"key": ...})."""
-    if isinstance(value, dict):
-        keys = [v for k, v in value.items() if k in ("key", "path") and isinstance(v, str)]
-        return keys + [k for item in value.values() for k in _file_keys(item)]
-    if isinstance(value, list):
-        return [k for item in value for k in _file_keys(item)]
-    return []
 
 
 def _cancel_undelivered(outbox_ids: Sequence[int]) -> None:

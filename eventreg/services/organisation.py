@@ -203,13 +203,9 @@ def update_organisation(
 def _replace(
     store: files.FileStore, old: str | None, name: str, suffix: str | None, content: bytes | None
 ) -> str | None:
-    """Store a new picture under a fresh key (so cached PDFs change) and drop the old one.
-
-    In the database store the old one goes with the transaction; in the folder store it is
-    kept until the change is committed, so a refused save never loses the picture in use.
-    """
-    if old and isinstance(store, files.DatabaseStore):
-        store.delete(old)
+    """Store a new picture under a fresh key (so cached PDFs change) and drop the old one
+    with the change (files.discard: a refused save never loses the picture in use)."""
+    files.discard(old)
     if content is None or suffix is None:
         return None
     key = f"organisation/{name}-{secrets.token_hex(8)}.{suffix}"

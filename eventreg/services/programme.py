@@ -20,7 +20,7 @@ from ..models import (
     StaffAssignment,
     StaffUser,
 )
-from .activities import InvalidActivity, save_part
+from .activities import InvalidActivity, discard_photo, save_part
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
@@ -60,12 +60,14 @@ def save_person(
             _("Only a trainer of this activity can be linked: give them the role first."),
             field="staff_user_id",
         )
-    # A replaced picture stays in the store: the change may yet be rolled back.
+    # A replaced or removed picture goes once the change is committed (files.discard).
     if suffix is not None and photo is not None:
+        discard_photo(person)
         key = f"people/{activity.reference}/{secrets.token_hex(16)}.{suffix}"
         files.store().save(key, photo)
         values["photo_path"] = key
     elif remove_photo:
+        discard_photo(person)
         values["photo_path"] = None
     save_part(activity, person, values, by=by)
     return person

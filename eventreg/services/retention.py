@@ -143,8 +143,8 @@ def erase_answers(answer_ids: Sequence[int]) -> int:
         .with_for_update()
         .execution_options(populate_existing=True)
     ):
-        for key in erasure._file_keys(answer.value):
-            erasure.files.store().delete(key)
+        for key in files.keys_in(answer.value):
+            files.store().delete(key)
         label = answer.label
         answer.value, answer.shown = None, ""
         audit.record("answer.erased", answer, actor="retention", note=label, flush=False)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from eventreg.models import AudienceGroup, AudienceTier
 
 from ..conftest import csrf_token_from
-from .conftest import answers, counts, form_page, hidden_value, only_application, submit, token_of
+from .conftest import (
+    answers,
+    counts,
+    form_page,
+    hidden_value,
+    only_application,
+    post_form,
+    submit,
+    token_of,
+)
 
 PDF = b"%PDF-1.5\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -306,3 +316,22 @@ def test_the_csrf_token_is_on_the_resend_form_too(client, workshop):
     html = client.get("/activities/partnerships/resend-link").text
     assert csrf_token_from(html)
     assert '<label for="email">' in html
+
+
+def test_a_cv_replaced_by_a_correction_leaves_no_copy_behind(client, db, workshop, uploads):
+    """The applicant corrects their application with a new CV: the first one is removed
+    (nothing refers to it any more, and erasure would not find it to remove it)."""
+    token = token_of(submit(client, workshop, cv=(io.BytesIO(PDF), "first.pdf")))
+    first = only_application(db).cv_path
+    page = client.get(f"/my/{token}/correct")
+    newer = PDF.replace(b"1 0 obj", b"2 0 obj")
+    data = answers(workshop, consent=None, csrf_token=csrf_token_from(page.text))
+    data["cv"] = (io.BytesIO(newer), "second.pdf")
+    assert post_form(client, f"/my/{token}/correct", data).status_code in (302, 303)
+
+    db.session.expire_all()
+    application = only_application(db)
+    assert application.cv_filename == "second.pdf"
+    assert (uploads / application.cv_path).read_bytes() == newer
+    assert not (uploads / first).exists()
+    assert [path.name for path in uploads.rglob("*.pdf")] == [Path(application.cv_path).name]

@@ -8,6 +8,7 @@ import io
 import pytest
 from PIL import Image
 
+from eventreg import files
 from eventreg.emails import queue_email
 from eventreg.extensions import db as database
 from eventreg.models import AuditLog, OrganisationSettings, Role
@@ -133,3 +134,26 @@ def test_an_admin_can_require_two_factor_sign_in_for_admins(admin, sign_in_as, d
     assert (
         admin.get("/staff/organisation").headers["Location"].endswith("/staff/account/two-factor")
     )
+
+
+@pytest.mark.parametrize("kind", ["folder", "database"])
+def test_a_replaced_logo_and_a_removed_signature_leave_no_file_behind(
+    admin, db, app, tmp_path, monkeypatch, kind
+):
+    """A signatory's signature, once removed, is gone from the store (and a replaced logo
+    too): nothing refers to them any more."""
+    monkeypatch.setitem(app.config, "FILE_STORE", kind)
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "files"))
+    send(admin, SETTINGS, logo=(picture(), "logo.png"), signature=(picture(), "sig.png"))
+    first = database.session.get(OrganisationSettings, 1)
+    old_logo, signature = first.logo_key, first.signature_key
+    send(admin, {**SETTINGS, "remove_signature": "y"}, logo=(picture("JPEG"), "logo.jpg"))
+
+    database.session.expire_all()
+    row = database.session.get(OrganisationSettings, 1)
+    assert row.signature_key is None and row.logo_key.endswith(".jpg")
+    store = files.store()
+    assert list(store.keys()) == [row.logo_key]
+    for gone in (old_logo, signature):
+        with pytest.raises(files.MissingFile):
+            store.read(gone)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from PIL import Image
 from pypdf import PdfReader
 
+from eventreg import files
 from eventreg.demo import load_demo
 from eventreg.extensions import db as database
 from eventreg.models import (
@@ -127,8 +128,16 @@ def test_a_photo_can_be_removed_and_a_draft_hides_its_photos(client, workshop, s
 
     edit = manager.get(f"/staff/activities/{workshop.id}/people/{person.id}").text
     assert "Remove the photo" in edit
+    first = person.photo_path
+    send_person(manager, workshop, part_id=person.id, name="Rahul Deshmukh", photo=picture())
+    second = people_of(workshop)[0].photo_path
+    assert second != first
     send_person(manager, workshop, part_id=person.id, name="Rahul Deshmukh", remove_photo="y")
     assert people_of(workshop)[0].photo_path is None
+    # Neither the replaced photo nor the removed one is left in the store.
+    for gone in (first, second):
+        with pytest.raises(files.MissingFile):
+            files.store().read(gone)
 
 
 def test_only_a_trainer_of_the_activity_can_be_linked_to_a_facilitator(

@@ -32,6 +32,25 @@ def test_saving_again_replaces_and_delete_removes(store, db):
         store.read("cv/x.pdf")
 
 
+def test_a_discarded_file_goes_with_the_commit_and_stays_after_a_rollback(store, db):
+    """A file the transaction stops referring to (a replaced CV, a removed signature) is
+    removed when the change is committed; a change rolled back still has its file."""
+    for key in ("cv/kept.pdf", "cv/gone.pdf"):
+        store.save(key, b"%PDF-1.7")
+    db.session.commit()
+
+    files.discard("cv/kept.pdf")
+    db.session.rollback()
+    files.discard("cv/gone.pdf")
+    files.discard(None)  # nothing to discard: no error
+    db.session.commit()
+    db.session.commit()  # a later transaction discards nothing more
+
+    assert store.read("cv/kept.pdf") == b"%PDF-1.7"
+    with pytest.raises(files.MissingFile):
+        store.read("cv/gone.pdf")
+
+
 @pytest.mark.parametrize("key", ["../secret", "/etc/passwd", "cv/../../x", "", "a\\b"])
 def test_a_key_that_climbs_out_is_refused(store, key):
     with pytest.raises(ValueError, match="not a file key"):

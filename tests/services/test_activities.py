@@ -195,3 +195,47 @@ def test_a_fee_component_with_grants_keeps_its_floor(
         )
     with pytest.raises(DomainError, match="cannot be removed"):
         service.delete_part(activity, component, by=manager)
+
+
+def test_a_photo_shared_with_the_next_edition_stays_until_no_edition_shows_it(
+    db, make_staff, app, tmp_path, monkeypatch
+):
+    """The next edition shares its people's photos with the first: changing the photo on
+    one edition leaves the other's, and deleting the last person who shows it removes it."""
+    from eventreg import files
+    from eventreg.models import ProgrammePerson, ProgrammeRole
+    from eventreg.services import programme
+
+    from ..backoffice.test_programme_people import picture
+
+    monkeypatch.setitem(app.config, "FILE_STORE", "folder")
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "files"))
+    manager = make_staff()
+    source = service.create_activity(base_values(), by=manager)
+    person = programme.save_person(
+        source,
+        ProgrammePerson(),
+        {"name": "Hélène Marchetti", "role": ProgrammeRole.MODERATOR},
+        photo=picture(),
+        remove_photo=False,
+        by=manager,
+    )
+    db.session.commit()
+    shared = person.photo_path
+    copy = service.duplicate_activity(source, service.suggest_next_edition(source), by=manager)
+    db.session.commit()
+    [copied] = copy.people
+    assert copied.photo_path == shared
+
+    programme.save_person(
+        copy, copied, {"name": copied.name}, photo=picture("JPEG"), remove_photo=False, by=manager
+    )
+    db.session.commit()
+    assert files.store().read(shared) == picture()  # the first edition still shows it
+    replaced = copied.photo_path
+    service.delete_part(copy, copied, by=manager)
+    service.delete_part(source, person, by=manager)
+    db.session.commit()
+    for gone in (shared, replaced):
+        with pytest.raises(files.MissingFile):
+            files.store().read(gone)
