@@ -8,9 +8,10 @@ Two stores, chosen by FILE_STORE:
   an application and its CV are saved together or not at all.
 
 Keys are relative paths such as `cv/A901357/9f...e1.pdf` or `jobs/12/certificates.zip`.
-A file that a change stops referring to (a replaced CV, a removed signature) is given to
-`discard`, which removes it with the change: never before it is committed, never if it is
-rolled back.
+An upload is saved with `save_with_change`, so that a change refused or rolled back leaves
+no file behind; a file that a change stops referring to (a replaced CV, a removed
+signature) is given to `discard`, which removes it with the change: never before it is
+committed, never if it is not.
 """
 
 from __future__ import annotations
@@ -152,32 +153,50 @@ def keys_in(value: Any) -> list[str]:
     return []
 
 
-_DISCARDED = "files_discarded"
+_DISCARDED = "files_discarded"  # (store, key): remove once the transaction commits
+_SAVED = "files_saved"  # (store, key): remove unless the transaction commits
+
+
+def save_with_change(key: str, data: bytes) -> None:
+    """Save a file that belongs to the change being made (an upload): kept if the change
+    is committed, removed if it is not (refused, rolled back, abandoned). The database
+    store does so by itself; the folder store is told here."""
+    current = store()
+    current.save(key, data)
+    if isinstance(current, FolderStore):
+        db.session.connection()  # the transaction has begun, so its end is seen
+        db.session.info.setdefault(_SAVED, []).append((current, key))
 
 
 def discard(key: str | None) -> None:
     """Remove the file under `key` once the current transaction commits (nothing refers to
-    it then); a rollback keeps it. The database store removes it within the transaction."""
+    it then); otherwise keep it. The database store removes it within the transaction."""
     if not key:
         return
     current = store()
     if isinstance(current, DatabaseStore):
         current.delete(key)
         return
-    db.session.connection()  # the transaction has begun, so its commit or rollback is seen
+    db.session.connection()  # the transaction has begun, so its end is seen
     db.session.info.setdefault(_DISCARDED, []).append((current, key))
 
 
-def _remove_discarded(session: Session) -> None:
+def _committed(session: Session) -> None:
+    session.info.pop(_SAVED, None)
     for folder, key in session.info.pop(_DISCARDED, []):
         folder.delete(key)
 
 
-def _keep_discarded(session: Session, previous: SessionTransaction) -> None:
-    if not previous.nested:  # the whole transaction is undone, not one savepoint of it
-        session.info.pop(_DISCARDED, None)
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    """After a commit (which emptied the lists) or a rollback or close of the whole
+    transaction, not of one savepoint."""
+    if transaction.nested or transaction.parent is not None:
+        return
+    session.info.pop(_DISCARDED, None)
+    for folder, key in session.info.pop(_SAVED, []):
+        folder.delete(key)
 
 
-if not event.contains(FlaskSession, "after_commit", _remove_discarded):
-    event.listen(FlaskSession, "after_commit", _remove_discarded)
-    event.listen(FlaskSession, "after_soft_rollback", _keep_discarded)
+if not event.contains(FlaskSession, "after_commit", _committed):
+    event.listen(FlaskSession, "after_commit", _committed)
+    event.listen(FlaskSession, "after_transaction_end", _ended)

@@ -274,5 +274,5 @@ def _store_file(application: Application, parsed: Parsed) -> str:
     assert parsed.upload is not None
     key = f"answers/{application.activity_id}/{secrets.token_hex(16)}.{parsed.value['kind']}"
     parsed.upload.stream.seek(0)
-    files.store().save(key, parsed.upload.stream.read())
+    files.save_with_change(key, parsed.upload.stream.read())
     return key

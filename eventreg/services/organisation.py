@@ -182,17 +182,14 @@ def update_organisation(
         setattr(row, name, text)
     if admins_need_two_factor is not None:
         row.admins_need_two_factor = admins_need_two_factor
-    store = files.store()
     if logo is not None and logo_suffix:
-        row.logo_key = _replace(store, row.logo_key, "logo", logo_suffix, logo)
+        row.logo_key = _replace(row.logo_key, "logo", logo_suffix, logo)
     elif remove_logo:
-        row.logo_key = _replace(store, row.logo_key, "logo", None, None)
+        row.logo_key = _replace(row.logo_key, "logo", None, None)
     if signature is not None and signature_suffix:
-        row.signature_key = _replace(
-            store, row.signature_key, "signature", signature_suffix, signature
-        )
+        row.signature_key = _replace(row.signature_key, "signature", signature_suffix, signature)
     elif remove_signature:
-        row.signature_key = _replace(store, row.signature_key, "signature", None, None)
+        row.signature_key = _replace(row.signature_key, "signature", None, None)
     db.session.flush()
     audit.record(
         "organisation_updated", row, by=by, before=before, after=audit.snapshot(row, fields)
@@ -200,16 +197,14 @@ def update_organisation(
     return row
 
 
-def _replace(
-    store: files.FileStore, old: str | None, name: str, suffix: str | None, content: bytes | None
-) -> str | None:
+def _replace(old: str | None, name: str, suffix: str | None, content: bytes | None) -> str | None:
     """Store a new picture under a fresh key (so cached PDFs change) and drop the old one
     with the change (files.discard: a refused save never loses the picture in use)."""
     files.discard(old)
     if content is None or suffix is None:
         return None
     key = f"organisation/{name}-{secrets.token_hex(8)}.{suffix}"
-    store.save(key, content)
+    files.save_with_change(key, content)
     return key
 
 

@@ -64,7 +64,7 @@ def save_person(
     if suffix is not None and photo is not None:
         discard_photo(person)
         key = f"people/{activity.reference}/{secrets.token_hex(16)}.{suffix}"
-        files.store().save(key, photo)
+        files.save_with_change(key, photo)
         values["photo_path"] = key
     elif remove_photo:
         discard_photo(person)

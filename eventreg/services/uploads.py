@@ -52,6 +52,6 @@ def check_cv(cv: UploadedCV | None) -> None:
 def store_cv(activity: Activity, cv: UploadedCV) -> tuple[str, str]:
     """Store the CV under a random key; return (name to show, its key in the file store)."""
     key = f"cv/{activity.reference}/{secrets.token_hex(16)}.pdf"
-    files.store().save(key, cv.content)
+    files.save_with_change(key, cv.content)
     shown = "".join(c for c in Path(cv.filename).name if c.isprintable())[:200] or "cv.pdf"
     return shown, key

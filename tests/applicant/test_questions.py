@@ -195,3 +195,25 @@ def test_answers_keep_their_wording_after_the_question_changes(client, workshop,
     service.save_question(workshop, site, spec, by=None)
     db.session.commit()
     assert stored()["Which site?"] == "Site B"
+
+
+def test_a_cv_sent_with_a_full_option_is_not_kept(app, client, workshop, visit_form, uploads):
+    """The option filled up while the applicant was writing: the submission is refused,
+    and the CV it carried is not left behind in the store (nothing would ever remove it)."""
+    visa, _passport, site = visit_form
+    choice = {f"q{visa.id}": "no", f"q{site.id}": str(site.options[0].id)}
+    page = form_page(client, workshop)  # opened while Site A still had its place
+    assert "/confirmation" in submit(app.test_client(), workshop, **choice).headers["Location"]
+
+    pdf = b"%PDF-1.5\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    late = submit(
+        client,
+        workshop,
+        page=page,
+        email="late@example.net",
+        cv=(io.BytesIO(pdf), "cv.pdf"),
+        **choice,
+    )
+    assert late.status_code == 422 and "Site A is full" in late.text
+    assert db.session.query(Application).count() == 1
+    assert not uploads.exists() or not [p for p in uploads.rglob("*") if p.is_file()]

@@ -51,6 +51,22 @@ def test_a_discarded_file_goes_with_the_commit_and_stays_after_a_rollback(store,
         store.read("cv/gone.pdf")
 
 
+def test_an_upload_stays_only_if_its_change_is_committed(store, db):
+    """An upload saved with its change: committed, it stays; rolled back, or left when the
+    request ends without a commit, it goes (a refused form leaves no file behind)."""
+    files.save_with_change("cv/committed.pdf", b"%PDF-1.7")
+    db.session.commit()
+    files.save_with_change("cv/rolled-back.pdf", b"%PDF-1.7")
+    db.session.rollback()
+    files.save_with_change("cv/abandoned.pdf", b"%PDF-1.7")
+    db.session.remove()
+
+    assert store.read("cv/committed.pdf") == b"%PDF-1.7"
+    for key in ("cv/rolled-back.pdf", "cv/abandoned.pdf"):
+        with pytest.raises(files.MissingFile):
+            store.read(key)
+
+
 @pytest.mark.parametrize("key", ["../secret", "/etc/passwd", "cv/../../x", "", "a\\b"])
 def test_a_key_that_climbs_out_is_refused(store, key):
     with pytest.raises(ValueError, match="not a file key"):
