@@ -209,15 +209,7 @@ def submit_application(
 
     locked = lifecycle.lock_activity(activity if isinstance(activity, int) else activity.id)
     found = db.session.execute(
-        sa.select(Application.id, Application.activity_id, Application.submission_key).where(
-            sa.or_(
-                Application.submission_key == submission_key,
-                sa.and_(
-                    Application.activity_id == locked.id,
-                    Application.email == values["email"],
-                ),
-            )
-        )
+        _EARLIER, {"key": submission_key, "activity": locked.id, "email": values["email"]}
     ).all()
     for earlier in found:
         if earlier.submission_key == submission_key:
@@ -234,12 +226,7 @@ def submit_application(
             db.session.get_one(Application, found[0].id), SubmissionResult.ALREADY_APPLIED
         )
 
-    number = 1 + (
-        db.session.scalar(
-            sa.select(sa.func.max(Application.number)).where(Application.activity_id == locked.id)
-        )
-        or 0
-    )
+    number = 1 + (db.session.scalar(_LAST_NUMBER, {"activity": locked.id}) or 0)
     application.activity = locked
     application.late = late_by is not None
     application.number = number
@@ -273,6 +260,22 @@ def submit_application(
     )
     db.session.flush()
     return Submission(application, SubmissionResult.CREATED)
+
+
+# Built once, as every submission asks them under the activity's lock: the application
+# sent before with this form's one-time key or this email, and the last number given.
+_EARLIER = sa.select(Application.id, Application.activity_id, Application.submission_key).where(
+    sa.or_(
+        Application.submission_key == sa.bindparam("key"),
+        sa.and_(
+            Application.activity_id == sa.bindparam("activity"),
+            Application.email == sa.bindparam("email"),
+        ),
+    )
+)
+_LAST_NUMBER = sa.select(sa.func.max(Application.number)).where(
+    Application.activity_id == sa.bindparam("activity")
+)
 
 
 def correct_application(

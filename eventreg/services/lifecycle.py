@@ -96,21 +96,26 @@ def lock_activity(activity_id: int) -> Activity:
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     loaded = db.session.identity_map.get(identity_key(Activity, activity_id))
     if sqlite:
-        touch = (
-            sa.update(Activity)
-            .where(Activity.id == activity_id)
-            .values(updated_at=Activity.updated_at)
-        )
+        which = {"activity": activity_id}
         if not isinstance(loaded, Activity):  # one statement: take the lock, read the row
-            return db.session.scalars(touch.returning(Activity)).one()
-        db.session.execute(touch.execution_options(synchronize_session=False))
+            return db.session.scalars(_TOUCH_AND_READ, which).one()
+        db.session.execute(_TOUCH_LOADED, which)
     if isinstance(loaded, Activity):
         # Columns only: the fees, contacts and audience already loaded stay loaded.
         db.session.refresh(loaded, attribute_names=_activity_columns(), with_for_update=True)
         return loaded
-    return db.session.scalars(
-        sa.select(Activity).where(Activity.id == activity_id).with_for_update()
-    ).one()
+    return db.session.scalars(_READ_LOCKED, {"activity": activity_id}).one()
+
+
+# Built once, as every submission takes the lock: PostgreSQL's, and SQLite's no-op UPDATE.
+_READ_LOCKED = sa.select(Activity).where(Activity.id == sa.bindparam("activity")).with_for_update()
+_TOUCH = (
+    sa.update(Activity)
+    .where(Activity.id == sa.bindparam("activity"))
+    .values(updated_at=Activity.updated_at)
+)
+_TOUCH_AND_READ = _TOUCH.returning(Activity)
+_TOUCH_LOADED = _TOUCH.execution_options(synchronize_session=False)
 
 
 @cache
