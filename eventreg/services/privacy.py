@@ -29,10 +29,11 @@ def current_version() -> int | None:
 
 def current_version_sql() -> sa.ScalarSelect[int]:
     """current_version in SQL, for a row that records it as it is written."""
-    return _CURRENT_VERSION.scalar_subquery()
+    return _CURRENT_VERSION_SQL
 
 
 _CURRENT_VERSION = sa.select(sa.func.max(PrivacyNotice.version))
+_CURRENT_VERSION_SQL = _CURRENT_VERSION.scalar_subquery()
 
 
 def notice(version: int) -> PrivacyNotice | None:

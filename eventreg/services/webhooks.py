@@ -180,7 +180,7 @@ def _add_events(session: Session, *_args: Any) -> None:
     if not entries or not has_app_context():
         return
     with session.no_autoflush:
-        endpoints = list(session.scalars(sa.select(WebhookEndpoint).where(WebhookEndpoint.active)))
+        endpoints = list(session.scalars(_LISTENING))
     for entry in entries:
         kind = EVENT_OF_ACTION[entry.action]
         listening = [e for e in endpoints if kind.value in e.event_types]
@@ -191,6 +191,10 @@ def _add_events(session: Session, *_args: Any) -> None:
         for endpoint in listening:
             session.add(WebhookDelivery(event=happened, endpoint=endpoint))
 
+
+_LISTENING = sa.select(WebhookEndpoint).where(
+    WebhookEndpoint.active
+)  # built once: every audit asks
 
 if not event.contains(FlaskSession, "before_flush", _add_events):
     event.listen(FlaskSession, "before_flush", _add_events)
