@@ -15,6 +15,7 @@ from flask import Flask
 from flask_babel import LazyString, get_locale, ngettext
 from flask_babel import gettext as _
 
+from . import countries
 from .models.base import utcnow
 
 
@@ -125,9 +126,10 @@ def language_name(code: str) -> str:
 
 
 def country_name(code: str) -> str:
+    """The country's name in the reader's language, or the code as given if it is none."""
     if not code:
         return ""
-    return _locale().territories.get(code.upper(), code)
+    return countries.country_name(code.upper()) or code
 
 
 def zone_label(zone: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 from typing import Any
 
-from babel import Locale
 from flask import current_app
 from flask_babel import LazyString, get_locale, lazy_gettext
 from flask_babel import gettext as _
@@ -36,6 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
+from ..countries import countries, country_codes
 from ..formatting import language_name
 from ..i18n import TranslatedForm
 from ..models import AudienceTier, Gender, PaymentSource, Proficiency, Title
@@ -94,31 +93,6 @@ COSTSHARE_TEXT_MAX = 1000
 
 OTHER = applications.OTHER_ORGANISATION_TYPE
 
-# Codes that babel lists but that are not countries or territories people live in.
-NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
-
-
-def countries(language: str | None = None) -> tuple[tuple[str, str], ...]:
-    """ISO 3166 countries and territories as (code, name in `language`, else in the
-    reader's), by name."""
-    return _countries(language or str(get_locale() or "en"))
-
-
-@cache
-def _countries(language: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(language).territories
-    return tuple(
-        sorted(
-            (
-                (code, name)
-                for code, name in names.items()
-                if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-            ),
-            # "Égypte" among the E's: sorted without accents.
-            key=lambda item: unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore"),
-        )
-    )
-
 
 def _country_options() -> str:
     """The <option> list of the country selects, rendered once per process and language."""
@@ -129,25 +103,9 @@ def _country_options() -> str:
 def _country_options_in(language: str, prompt: str) -> str:
     options = [f'<option value="">{escape(prompt)}</option>']
     options += [
-        f'<option value="{code}">{escape(name)}</option>' for code, name in _countries(language)
+        f'<option value="{code}">{escape(name)}</option>' for code, name in countries(language)
     ]
     return "".join(options)
-
-
-def country_name(code: str, language: str | None = None) -> str | None:
-    """The country's name in `language` (else in the reader's); None if `code` is not one."""
-    return _country_names(language or str(get_locale() or "en")).get(code)
-
-
-@cache
-def _country_names(language: str) -> dict[str, str]:
-    return dict(_countries(language))
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    """The ISO codes of countries()."""
-    return frozenset(_country_names("en"))
 
 
 class CountryField(SelectField):

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..countries import countries, country_name
 from .base import InvalidAnswer, Parsed, QuestionType, QuestionView, first_value, register
 
 
@@ -27,13 +28,8 @@ class Country(QuestionType):
         return Parsed(value=code, shown=shown)
 
     def reading(self, question: QuestionView, value: Any, language: str) -> str | None:
-        from ..public.forms import country_name  # imported here: see choices()
-
         return country_name(value, language)
 
     def choices(self, language: str | None = None) -> tuple[tuple[str, str], ...]:
-        """The built-in form's list, in `language` or the reader's (imported here: the
-        public package imports this one)."""
-        from ..public.forms import countries
-
+        """The built-in form's list, in `language` or the reader's."""
         return countries(language)
