@@ -164,21 +164,26 @@ def save_with_change(key: str, data: bytes) -> None:
     current = store()
     current.save(key, data)
     if isinstance(current, FolderStore):
-        db.session.connection()  # the transaction has begun, so its end is seen
-        db.session.info.setdefault(_SAVED, []).append((current, key))
+        _remember(_SAVED, current, key)
 
 
-def discard(key: str | None) -> None:
-    """Remove the file under `key` once the current transaction commits (nothing refers to
-    it then); otherwise keep it. The database store removes it within the transaction."""
-    if not key:
-        return
+def discard(*keys: str | None) -> None:
+    """Remove the files under `keys` once the current transaction commits (nothing refers
+    to them then); otherwise keep them. The database store removes them within the
+    transaction."""
     current = store()
-    if isinstance(current, DatabaseStore):
-        current.delete(key)
-        return
-    db.session.connection()  # the transaction has begun, so its end is seen
-    db.session.info.setdefault(_DISCARDED, []).append((current, key))
+    for key in filter(None, keys):
+        if isinstance(current, DatabaseStore):
+            current.delete(key)
+        else:
+            _remember(_DISCARDED, current, key)
+
+
+def _remember(kind: str, folder: FileStore, key: str) -> None:
+    """Note a folder-store file for when the transaction ends (it has begun, so that end
+    is seen)."""
+    db.session.connection()
+    db.session.info.setdefault(kind, []).append((folder, key))
 
 
 def _committed(session: Session) -> None:

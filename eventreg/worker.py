@@ -293,8 +293,9 @@ def run_retention() -> tuple[int, int]:
     from .services import retention
 
     try:
-        retention.remove_job_results(clock.now())
-        return retention.run_retention(clock.now())
+        now = clock.now()
+        retention.remove_job_results(now)
+        return retention.run_retention(now)
     except Exception:
         db.session.rollback()
         log.exception("the retention run failed; the next run tries again")

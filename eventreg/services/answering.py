@@ -178,15 +178,13 @@ def save_answers(
         if parsed is None:
             kept = question.type == "file" and question.id in checked.visible
             if answer is not None and not kept:
-                for key in files.keys_in(answer.value):
-                    files.discard(key)
+                files.discard(*files.keys_in(answer.value))
                 db.session.delete(answer)
             continue
         value = parsed.value
         if parsed.upload is not None:
             if answer is not None:  # the file it replaces goes with the change
-                for key in files.keys_in(answer.value):
-                    files.discard(key)
+                files.discard(*files.keys_in(answer.value))
             # Stored before the answer is added: the database store flushes, and an answer
             # without its value yet would break the NOT NULL on answers.value.
             value = {**value, "path": _store_file(application, parsed)}

@@ -126,9 +126,8 @@ def remove_job_results(now: datetime) -> int:
     done = db.session.scalars(
         sa.select(Job).where(Job.result_path.is_not(None), Job.finished_at < now - keep)
     ).all()
-    store = files.store()
     for record in done:
-        store.delete(record.result_path or "")
+        files.discard(record.result_path)  # with the commit, so no job names a lost file
         record.result_path = None
     db.session.commit()
     return len(done)

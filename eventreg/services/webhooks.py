@@ -192,9 +192,8 @@ def _add_events(session: Session, *_args: Any) -> None:
             session.add(WebhookDelivery(event=happened, endpoint=endpoint))
 
 
-_LISTENING = sa.select(WebhookEndpoint).where(
-    WebhookEndpoint.active
-)  # built once: every audit asks
+# Built once: every audited flush asks it.
+_LISTENING = sa.select(WebhookEndpoint).where(WebhookEndpoint.active)
 
 if not event.contains(FlaskSession, "before_flush", _add_events):
     event.listen(FlaskSession, "before_flush", _add_events)
