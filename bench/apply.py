@@ -16,8 +16,10 @@ It prints `submissions_per_s`, `p95_ms` (a whole submission, GET + POST), the sa
 bare insert, and `ratio` (submissions per second over inserts per second); the server CPU
 of one request at a time of the bare insert, the form page and a page that does not exist
 (eventreg's floor per request); the SQL statements of one form page and one submission,
-counted in process (they do not move with the machine); then checks that
-no submission was lost or doubled and that every acknowledgement is in the outbox, and
+counted in process (they do not move with the machine). The submissions leave their
+acknowledgements for the worker to write: it then writes them as the worker does and
+prints the worker's CPU per acknowledgement. Last, it checks that no submission was lost
+or doubled and that every acknowledgement is in the outbox, written with its calendar, and
 writes bench/results/apply.json. Every phase has a time limit; it stops by itself.
 """
 
@@ -479,8 +481,32 @@ def one_by_one(
 FLOOR_REQUESTS = 400
 
 
+def write_acknowledgements(url: str, folder: str) -> dict[str, float]:
+    """Write the queued acknowledgements as the worker does before sending them (in batches
+    of 200, each committed), after the phase: the work the submissions left to the worker,
+    measured as the worker's CPU per acknowledgement."""
+    from eventreg import create_app
+    from eventreg.emails import write_pending
+    from eventreg.extensions import db
+    from eventreg.models import EmailOutbox
+
+    app = create_app(settings(url, folder, port=0, environ=False))
+    with app.app_context():
+        ids = db.session.scalars(sa.select(EmailOutbox.id).where(EmailOutbox.unwritten)).all()
+        began = time.process_time()
+        for start in range(0, len(ids), 200):
+            failed = write_pending(ids[start : start + 200])
+            if failed:
+                raise RuntimeError(f"acknowledgements not written: {failed}")
+            db.session.commit()
+        took = time.process_time() - began
+        db.session.remove()
+        db.engine.dispose()
+    return {"worker_cpu_ms_per_acknowledgement": round(1000 * took / max(1, len(ids)), 2)}
+
+
 def check(url: str, phase: Phase) -> dict[str, int]:
-    """None lost, no duplicates, every acknowledgement queued."""
+    """None lost, no duplicates, every acknowledgement queued and written with its calendar."""
     engine = engine_for(url)
     with engine.connect() as connection:
         stored = connection.execute(
@@ -525,6 +551,7 @@ def check(url: str, phase: Phase) -> dict[str, int]:
     assert figures["stored"] == figures["submitted"], figures
     assert figures["duplicate_numbers"] == 0 and figures["duplicate_emails"] == 0, figures
     assert figures["acknowledgements_queued"] == figures["stored"], figures
+    assert figures["calendars_attached"] == figures["stored"], figures
     assert figures["answers_stored"] == QUESTIONS * figures["stored"], figures
     return figures
 
@@ -568,6 +595,7 @@ def main() -> None:
             if applying.errors or bare.errors:
                 for error in (bare.errors + applying.errors)[:10]:
                     print("error:", error, file=sys.stderr)
+            written = write_acknowledgements(url, folder)
             verified = check(url, applying)
             database = "postgresql" if url.startswith("postgresql") else "sqlite"
 
@@ -593,6 +621,7 @@ def main() -> None:
         "phase_seconds": round(applying.elapsed, 1),
         "load_average_at_start": round(load_at_start, 2),
         "errors": len(applying.errors) + len(bare.errors),
+        **written,
         **verified,
         "ratio": round(applying.per_second / bare.per_second, 3) if bare.per_second else 0.0,
     }

@@ -2,17 +2,21 @@
 
 Nothing is sent here. The worker (eventreg.worker) delivers the outbox after the
 transaction that queued it has committed, so a change and its email are saved together
-or not at all, and a mail server that is down delays mail without losing it.
+or not at all, and a mail server that is down delays mail without losing it. An email an
+applicant would otherwise wait for (the acknowledgement of a submission) is queued
+unwritten instead, and the worker writes it just before sending it (`queue_email_later`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import jinja2
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -21,6 +25,8 @@ from .extensions import db
 from .formatting import date_range, money
 from .models import Activity, Application, EmailOutbox, OutboxAttachment, utcnow
 from .services.organisation import organisation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,6 @@ def queue_email(
     language: str | None = None,
     attachments: Iterable[Attachment] = (),
     reply_to: str | None = None,
-    contacts: Sequence[Any] | None = None,
-    amount_due: int | None = None,
     flush: bool = True,
     **context: Any,
 ) -> EmailOutbox:
@@ -58,10 +62,108 @@ def queue_email(
     rendered in the applicant's language (or `language`; English for staff), through the
     catalogs: lazy strings in the context (`lazy_gettext`) are translated then too. Refuses (raises
     EmailTemplateMissing) an unknown template, so a typo cannot silently drop an email.
-    A caller that already knows the activity's `contacts` (anything with role, name,
-    email and phone) or the application's `amount_due` may pass them, sparing the queries;
-    one that flushes later itself may say `flush=False`.
+    A caller that flushes later itself may say `flush=False`.
     """
+    email = EmailOutbox(to_address=to, next_attempt_at=utcnow())
+    _write(
+        email,
+        template,
+        to_name=to_name,
+        activity=activity,
+        application=application,
+        language=language,
+        attachments=attachments,
+        reply_to=reply_to,
+        **context,
+    )
+    db.session.add(email)
+    if flush:
+        db.session.flush()
+    return email
+
+
+def queue_email_later(template: str, *, application: Application) -> EmailOutbox:
+    """Add an email to the outbox that the worker writes just before sending it.
+
+    For an email whose writing would slow down a request the applicant waits for (the
+    acknowledgement of a submission): the row is saved with the change, so it cannot be
+    lost, and `write_pending` renders it from the application as it then is, with the
+    context its template's writer (see `written_later`) gives. Not flushed.
+    """
+    if template not in _WRITERS:
+        raise EmailTemplateMissing(f"no writer for the email {template!r}")
+    email = EmailOutbox(
+        template=template,
+        to_address=application.email,
+        subject="",
+        body_text="",
+        activity_id=application.activity_id,
+        application_id=application.id,
+        unwritten=True,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(email)
+    return email
+
+
+# The context of each email written later, from its application (see queue_email_later).
+Writer = Callable[[Application], Mapping[str, Any]]
+_WRITERS: dict[str, Writer] = {}
+
+
+def written_later(template: str) -> Callable[[Writer], Writer]:
+    """Register the function that gives the context of `template` when written later."""
+
+    def register(writer: Writer) -> Writer:
+        _WRITERS[template] = writer
+        return writer
+
+    return register
+
+
+class UnwrittenEmail(Exception):
+    """An email queued to be written later can no longer be written (its application is gone)."""
+
+
+def write_pending(ids: Sequence[int]) -> dict[int, str]:
+    """Write the emails among `ids` that were queued to be written later; flush, and return
+    those that could not be written, with the reason (the worker marks them failed)."""
+    failed: dict[int, str] = {}
+    query = sa.select(EmailOutbox).where(EmailOutbox.id.in_(ids), EmailOutbox.unwritten)
+    for email in db.session.scalars(query):
+        try:
+            application = (
+                db.session.get(Application, email.application_id) if email.application_id else None
+            )
+            if application is None:
+                raise UnwrittenEmail("its application was erased before it was written")
+            writer = _WRITERS.get(email.template)
+            if writer is None:
+                raise UnwrittenEmail(f"no writer for the email {email.template!r}")
+            context = writer(application)
+            with db.session.begin_nested():
+                _write(email, email.template, application=application, **context)
+                email.unwritten = False
+        except Exception as error:  # noqa: BLE001 - any failure is the one email's, told to staff
+            log.exception("outbox: email %s could not be written", email.id)
+            failed[email.id] = f"could not be written: {error}"
+    db.session.flush()
+    return failed
+
+
+def _write(
+    email: EmailOutbox,
+    template: str,
+    *,
+    to_name: str = "",
+    activity: Activity | None = None,
+    application: Application | None = None,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    reply_to: str | None = None,
+    **context: Any,
+) -> None:
+    """Render `template` into `email`: its subject, bodies, names and attachments."""
     if application is not None:
         activity = activity or application.activity
         language = language or application.language
@@ -75,38 +177,27 @@ def queue_email(
         "email_footer": settings.email_footer,
         **context,
     }
-    if contacts is None:
-        contacts = activity.contacts if activity else []
-    values["contacts"] = contacts
+    contacts = values["contacts"] = activity.contacts if activity else []
     # Everything the email says, its dates and amounts included, in the applicant's language.
     with force_locale(language or "en"):
         if application is not None:
-            due = application.amount_due if amount_due is None else amount_due
-            values["amount_due"] = money(due, application.activity.currency)
+            values["amount_due"] = money(application.amount_due, application.activity.currency)
         if activity is not None:
             values["dates"] = date_range(activity.start_date, activity.end_date)
         subject, text = _render_text(template, values)
         html = _render_html(template, {**values, "email_subject": subject})
-    email = EmailOutbox(
-        template=template,
-        to_address=to,
-        to_name=to_name,
-        reply_to=reply_to if reply_to is not None else _reply_to(contacts),
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        activity_id=activity.id if activity else None,
-        application_id=application.id if application else None,
-        next_attempt_at=utcnow(),
-    )
+    email.template = template
+    email.to_name = to_name
+    email.reply_to = reply_to if reply_to is not None else _reply_to(contacts)
+    email.subject = subject
+    email.body_text = text
+    email.body_html = html
+    email.activity_id = activity.id if activity else None
+    email.application_id = application.id if application else None
     email.attachments = [
         OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
         for a in attachments
     ]
-    db.session.add(email)
-    if flush:
-        db.session.flush()
-    return email
 
 
 def _render_text(template: str, values: Mapping[str, Any]) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from .emails import write_pending
 from .extensions import db
 from .mailer import (
     ConnectionLost,
@@ -103,6 +104,14 @@ def deliver_due(*, limit: int = 200, worker: str | None = None) -> DeliveryRepor
     report.claimed = len(ids)
     if not ids:
         return report
+    # Emails queued unwritten (emails.queue_email_later) are written first; one that
+    # cannot be is marked failed, for staff to see on the outbox page.
+    unwritable = write_pending(ids)
+    for email_id, error in unwritable.items():
+        _update(email_id, status=OutboxStatus.FAILED, claimed_by="", last_error=error[:2000])
+        report.failed += 1
+    db.session.commit()
+    ids = [email_id for email_id in ids if email_id not in unwritable]
     sender = str(config.get("MAIL_DEFAULT_SENDER") or "eventreg@localhost")
     domain = message_id_domain(sender, str(config.get("BASE_URL") or ""))
     # One query for the whole batch, attachments included.

@@ -205,6 +205,25 @@ def deliver(app: Flask):  # type: ignore[no-untyped-def]
     return run_once
 
 
+@pytest.fixture
+def write_emails(app: Flask):  # type: ignore[no-untyped-def]
+    """Write the emails queued unwritten (the acknowledgements), as the worker does just
+    before sending them, and commit."""
+    import sqlalchemy as sa
+
+    from eventreg.emails import write_pending
+    from eventreg.extensions import db
+    from eventreg.models import EmailOutbox
+
+    def run() -> None:
+        write_pending(
+            db.session.scalars(sa.select(EmailOutbox.id).where(EmailOutbox.unwritten)).all()
+        )
+        db.session.commit()
+
+    return run
+
+
 PASSWORD = "correct horse battery"
 
 

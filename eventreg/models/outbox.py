@@ -21,7 +21,7 @@ class OutboxStatus(enum.StrEnum):
 
 
 class EmailOutbox(Model):
-    """One rendered email, delivered by the worker; never sent inside a web request."""
+    """One email, delivered by the worker; never sent inside a web request."""
 
     __tablename__ = "email_outbox"
     __table_args__ = (
@@ -39,6 +39,9 @@ class EmailOutbox(Model):
     subject: Mapped[str] = mapped_column(sa.Text)
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # Queued to be written by the worker just before sending (emails.queue_email_later):
+    # subject and bodies are empty until then.
+    unwritten: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     activity_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("activities.id", ondelete="SET NULL"), index=True
     )

@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Activity
 from ..saving import show_error
-from ..services import answering, answers, applications, links
+from ..services import answering, applications, links
 from ..services.applications import ApplicationsClosed, SubmissionResult
 from ..services.errors import DomainError
 from . import bp
@@ -66,12 +66,8 @@ def apply(slug: str) -> Page:
                     consent=form.consent.data,
                     cv=form.uploaded_cv(),
                     now=now,
-                    record_answers=lambda application: answers.read_in(
-                        answering.save_answers(
-                            application, asked, checked, language=form.language.data, new=True
-                        ),
-                        {question.id: question for question in asked},
-                        form.language.data,
+                    record_answers=lambda application: answering.save_answers(
+                        application, asked, checked, language=form.language.data, new=True
                     ),
                 )
             except ApplicationsClosed as error:  # a closed call has its own page, not a form error

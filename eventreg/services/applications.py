@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale, gettext
 
 from .. import files
-from ..emails import queue_email
+from ..emails import queue_email, queue_email_later, written_later
 from ..extensions import db
 from ..models import (
     Activity,
@@ -32,8 +32,9 @@ from ..models import (
 )
 from ..models.base import plain
 from . import audit, lifecycle, links, privacy
+from .answers import read_by_applicant
 from .catalogue import VISIBLE
-from .correspondence import ContactCard, calendar_for, email_context, local_moment
+from .correspondence import calendar_for, email_context, local_moment
 from .errors import DomainError
 from .refusals import REFUSED, looks_like_email
 from .uploads import UploadedCV, check_cv, store_cv
@@ -170,7 +171,7 @@ def submit_application(
     cv: UploadedCV | None = None,
     facts: CallFacts | None = None,
     late_by: StaffUser | None = None,
-    record_answers: Callable[[Application], Sequence[Any]] | None = None,
+    record_answers: Callable[[Application], object] | None = None,
 ) -> Submission:
     """Create an application with the next reference number and queue its acknowledgement.
 
@@ -182,7 +183,8 @@ def submit_application(
     outside the call, unless a staff member adds it after the deadline (`late_by`): it is
     then marked late and recorded as theirs, and the applicant hears as for any other.
     `record_answers` stores the answers to the activity's own questions of a new
-    application, under the lock, before the acknowledgement lists them.
+    application, under the lock. The acknowledgement (`acknowledgement`) is queued to be
+    written by the worker, so that the applicant does not wait for it.
     """
     if not consent:
         raise ConsentMissing(str(REFUSED["consent"]), field="consent")
@@ -235,7 +237,8 @@ def submit_application(
         application.cv_filename, application.cv_path = store_cv(locked, cv)
     db.session.add(application)
     db.session.flush()
-    answered = record_answers(application) if record_answers is not None else []
+    if record_answers is not None:
+        record_answers(application)
     audit.record(
         SUBMITTED_ACTION,
         application,
@@ -245,21 +248,22 @@ def submit_application(
         note="" if late_by is None else "Added by staff after the deadline",
         flush=False,  # written with the acknowledgement below, in one flush
     )
-    # What the form was prepared from still holds unless the activity changed meanwhile.
-    current = facts.updated_at == locked.updated_at
-    queue_email(
-        "application_received",
-        to=application.email,
-        application=application,
-        attachments=[calendar_for(locked, application.language)],
-        contacts=facts.contacts if current else None,
-        amount_due=facts.fee_total if current else None,  # nothing granted or paid yet
-        answers=answered,
-        flush=False,
-        **email_context(application, new=True),
-    )
+    # The acknowledgement is written by the worker, not while the applicant waits.
+    queue_email_later("application_received", application=application)
     db.session.flush()
     return Submission(application, SubmissionResult.CREATED)
+
+
+@written_later("application_received")
+def acknowledgement(application: Application) -> dict[str, Any]:
+    """What the acknowledgement of a submission shows besides the application: the
+    calendar, the answers to the activity's own questions as given, the private link."""
+    language = application.language
+    return {
+        "attachments": [calendar_for(application.activity, language)],
+        "answers": read_by_applicant(application, language),
+        **email_context(application),
+    }
 
 
 # Built once, as every submission asks them under the activity's lock: the application
@@ -412,8 +416,8 @@ def organisation_types(activity: Activity) -> list[str]:
 class CallFacts:
     """What applying to an activity needs to know of it, as plain values.
 
-    The form's choices (languages, audience, fees) and what the acknowledgement lists
-    (contacts), read from the activity as it was at `updated_at`. The public form keeps
+    The form's choices (languages, audience, fees and which built-in fields it asks),
+    read from the activity as it was at `updated_at`. The public form keeps
     one per activity version, so that a submission does not load the parts again.
     """
 
@@ -424,7 +428,6 @@ class CallFacts:
     fee_total: int
     costsharing: bool
     fee_components: tuple[tuple[int, str], ...]  # (id, name in the reader's language)
-    contacts: tuple[ContactCard, ...]
     builtin_off: tuple[str, ...] = ()  # optional built-in fields the activity does not ask
 
     @classmethod
@@ -438,10 +441,6 @@ class CallFacts:
             costsharing=offers_costsharing(activity),
             # Named in the reader's language: the form page is prepared per language.
             fee_components=tuple((c.id, c.content("name")) for c in activity.fee_components),
-            contacts=tuple(
-                ContactCard(c.role, c.name, c.email, c.phone, c.translations)
-                for c in activity.contacts
-            ),
             builtin_off=tuple(activity.builtin_off or ()),
         )
 

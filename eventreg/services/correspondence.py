@@ -3,7 +3,7 @@ the activity's calendar file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from time import monotonic
 from typing import Any
@@ -16,22 +16,6 @@ from flask import current_app
 from ..emails import Attachment, calendar_attachment
 from ..extensions import db
 from ..models import Activity, Application, Certificate
-from ..models.content import Translations, text_in_language
-
-
-@dataclass(frozen=True)
-class ContactCard:
-    """A contact of the activity as emails list it, kept with the prepared application form."""
-
-    role: str
-    name: str
-    email: str
-    phone: str
-    translations: Translations = field(default_factory=dict, compare=False)
-
-    def content(self, name: str, language: str | None = None) -> str:
-        """The role in the reader's language when entered, as `Contact.content` says."""
-        return text_in_language(self, name, language)
 
 
 def calendar_for(activity: Activity, language: str | None = None) -> Attachment:

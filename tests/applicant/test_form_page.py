@@ -107,7 +107,9 @@ def test_a_removed_audience_group_is_refused_even_from_an_old_page(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EmailOutbox)) == 0
 
 
-def test_the_acknowledgement_lists_the_contacts_as_they_are_when_applying(db, workshop, make_staff):
+def test_the_acknowledgement_lists_the_contacts_as_they_are_when_applying(
+    db, workshop, make_staff, write_emails
+):
     """Facts prepared before a contact changed are not used for the acknowledgement."""
     manager = make_staff(Role.ACTIVITY_MANAGER, activity=workshop)
     prepared = CallFacts.of(workshop)
@@ -131,6 +133,7 @@ def test_the_acknowledgement_lists_the_contacts_as_they_are_when_applying(db, wo
         now=workshop.deadline_at - timedelta(days=1),
     )
     db.session.commit()
+    write_emails()
     [email] = db.session.scalars(sa.select(EmailOutbox)).all()
     assert "Ana Nueva" in email.body_text
     assert "Sophie Ouine" not in email.body_text

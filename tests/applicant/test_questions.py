@@ -58,7 +58,7 @@ def test_the_form_shows_the_questions_with_their_conditions(client, workshop, vi
     assert f'name="q{site.id}" type="radio" value="{site.options[0].id}"' in page
 
 
-def test_answers_are_kept_with_their_wording(client, workshop, visit_form):
+def test_answers_are_kept_with_their_wording(client, workshop, visit_form, write_emails):
     visa, passport, site = visit_form
     response = submit(
         client,
@@ -75,6 +75,7 @@ def test_answers_are_kept_with_their_wording(client, workshop, visit_form):
         "Passport number": "AB123456",
         "Which site?": "Site B",
     }
+    write_emails()
     acknowledgement = db.session.query(EmailOutbox).one()
     assert "Passport number: AB123456\nWhich site?: Site B" in acknowledgement.body_text
     assert "<dt>Which site?</dt><dd>Site B</dd>" in acknowledgement.body_html

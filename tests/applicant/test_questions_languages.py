@@ -125,7 +125,9 @@ def test_a_full_option_is_refused_in_the_readers_language(app, client, workshop,
     assert "every place is taken" not in refused.text
 
 
-def test_the_organisers_wording_is_shown_in_the_readers_language(client, workshop, reader):
+def test_the_organisers_wording_is_shown_in_the_readers_language(
+    client, workshop, reader, write_emails
+):
     """The manager wrote the questions in three languages: the form, its error summary, the
     acknowledgement and the private page use the reader's (the staff keep English)."""
     from eventreg.extensions import db
@@ -160,6 +162,7 @@ def test_the_organisers_wording_is_shown_in_the_readers_language(client, worksho
         language=reader,
         **{f"q{branch.id}": "Kathmandu valley", f"q{site.id}": str(site.options[0].id)},
     )
+    write_emails()
     acknowledgement = db.session.query(EmailOutbox).one()
     assert f"{wording[reader]}: Kathmandu valley" in acknowledgement.body_text
     assert wording["en"] not in acknowledgement.body_text
@@ -176,7 +179,7 @@ READ_BACK = {
 }
 
 
-def test_the_answers_read_back_in_the_readers_words(client, workshop, reader):
+def test_the_answers_read_back_in_the_readers_words(client, workshop, reader, write_emails):
     """A yes or no, the options picked and a country read back in the applicant's language
     in the acknowledgement and on the private page; staff keep them in English."""
     from eventreg.extensions import db
@@ -202,6 +205,7 @@ def test_the_answers_read_back_in_the_readers_words(client, workshop, reader):
     )
     assert "/confirmation" in done.headers["Location"]
     yes, picked, both, country = READ_BACK[reader]
+    write_emails()
     acknowledgement = db.session.query(EmailOutbox).one().body_text
     status = client.get(f"/my/{token_of(done)}").text
     for label, shown in [

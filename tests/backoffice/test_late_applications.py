@@ -22,7 +22,7 @@ def office(sign_in_as, workshop):
 
 
 def test_staff_add_a_late_application_with_the_applicants_form(
-    db, office, client, workshop, monkeypatch
+    db, office, client, workshop, monkeypatch, write_emails
 ):
     monkeypatch.setattr(clock, "now", lambda: workshop.deadline_at + timedelta(days=2))
     closed = client.get(f"/activities/{workshop.slug}/apply")
@@ -45,6 +45,7 @@ def test_staff_add_a_late_application_with_the_applicants_form(
     [application] = db.session.scalars(sa.select(Application)).all()
     assert added.headers["Location"].endswith(f"/staff/applications/{application.id}")
     assert application.late and application.email == "late@example.net"
+    write_emails()
     [ack] = db.session.scalars(
         sa.select(EmailOutbox).where(EmailOutbox.template == "application_received")
     ).all()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from eventreg import emails, worker
 from eventreg.demo import at
 from eventreg.models import (
     ActivityStatus,
@@ -18,6 +19,7 @@ from eventreg.models import (
     AudienceTier,
     AuditLog,
     EmailOutbox,
+    OutboxStatus,
     PaymentSource,
     Role,
 )
@@ -123,17 +125,70 @@ def test_applications_are_numbered_per_activity_from_one(db, activity, make_acti
     assert len(first.token) >= 43 and first.token != second.token
 
 
-def test_submitting_records_and_queues_an_acknowledgement_with_the_calendar(db, activity):
+def test_submitting_records_and_queues_an_acknowledgement_the_worker_writes(
+    db, smtp, deliver, activity
+):
     submission = apply(activity)
     application = submission.application
     assert submission.result == SubmissionResult.CREATED
-    [mail] = outbox(db)
-    assert mail.template == "application_received" and mail.to_address == "amina@example.net"
-    assert application.reference in mail.body_text
-    assert f"/my/{application.token}" in mail.body_text
-    assert [a.filename for a in mail.attachments] == ["A901357.ics"]
     [entry] = audit.history(application)
     assert entry.action == "application.submitted" and entry.actor_label == "applicant"
+    # Saved with the application, written by the worker: the applicant does not wait for it.
+    [mail] = outbox(db)
+    assert mail.template == "application_received" and mail.to_address == "amina@example.net"
+    assert mail.unwritten and mail.body_text == "" and mail.attachments == []
+    db.session.commit()
+
+    assert deliver().sent == 1
+    [received] = smtp.to("amina@example.net")
+    text = received.message.get_body(preferencelist=("plain",)).get_content()
+    assert application.reference in text and f"/my/{application.token}" in text
+    assert [part.get_filename() for part in received.message.iter_attachments()] == ["A901357.ics"]
+    db.session.expire_all()
+    [mail] = outbox(db)
+    assert not mail.unwritten and mail.subject == received.message["Subject"]
+
+
+def test_the_worker_writes_the_acknowledgement_in_the_applicants_language(
+    db, smtp, deliver, activity
+):
+    application = apply(activity, language="fr").application
+    db.session.commit()
+    deliver()
+    [received] = smtp.to("amina@example.net")
+    assert received.message["Subject"] == (
+        f"Candidature reçue : {activity.title} ({application.reference})"
+    )
+
+
+def test_an_acknowledgement_that_cannot_be_written_fails_alone_and_the_batch_goes_on(
+    db, smtp, deliver, activity, monkeypatch
+):
+    apply(activity, email="first@example.net")
+    apply(activity, email="second@example.net")
+    db.session.commit()
+    first = outbox(db)[0].id
+    real = emails._WRITERS["application_received"]
+
+    def broken(application):
+        if application.email == "first@example.net":
+            raise RuntimeError("the template is broken")
+        return real(application)
+
+    monkeypatch.setitem(emails._WRITERS, "application_received", broken)
+    report = deliver()
+    assert (report.sent, report.failed) == (1, 1)
+    assert [m.envelope_to for m in smtp.messages] == [["second@example.net"]]
+    db.session.expire_all()
+    failed = db.session.get(EmailOutbox, first)
+    assert failed.status == OutboxStatus.FAILED and failed.unwritten
+    assert failed.last_error == "could not be written: the template is broken"
+    # Once mended, staff's "retry now" writes and sends it.
+    monkeypatch.setitem(emails._WRITERS, "application_received", real)
+    worker.retry_now(failed)
+    db.session.commit()
+    assert deliver().sent == 1
+    assert len(smtp.to("first@example.net")) == 1
 
 
 def test_the_same_form_sent_twice_finds_the_first_application(db, activity):

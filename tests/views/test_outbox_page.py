@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from eventreg.emails import queue_email
+from eventreg.emails import queue_email, queue_email_later
 from eventreg.models import EmailOutbox, OutboxStatus, Role
 
 
@@ -53,3 +53,14 @@ def test_a_retry_without_csrf_token_changes_nothing(db, sign_in_as, make_activit
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(EmailOutbox, email.id).status == OutboxStatus.FAILED
+
+
+def test_an_acknowledgement_not_yet_written_is_listed_as_such(
+    db, sign_in_as, make_activity, make_application
+):
+    application = make_application(make_activity(), email="waiting@example.net")
+    queue_email_later("application_received", application=application)
+    db.session.commit()
+    page = sign_in_as(Role.ADMIN).get("/staff/outbox")
+    assert "waiting@example.net" in page.text
+    assert "Application received: written when sent" in page.text
