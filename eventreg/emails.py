@@ -140,10 +140,9 @@ def write_pending(ids: Sequence[int]) -> dict[int, str]:
             writer = _WRITERS.get(email.template)
             if writer is None:
                 raise UnwrittenEmail(f"no writer for the email {email.template!r}")
-            context = writer(application)
-            with db.session.begin_nested():
-                _write(email, email.template, application=application, **context)
-                email.unwritten = False
+            # `_write` renders first and changes the row last: a failure leaves it untouched.
+            _write(email, email.template, application=application, **writer(application))
+            email.unwritten = False
         except Exception as error:  # noqa: BLE001 - any failure is the one email's, told to staff
             log.exception("outbox: email %s could not be written", email.id)
             failed[email.id] = f"could not be written: {error}"

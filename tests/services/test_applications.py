@@ -170,10 +170,15 @@ def test_an_acknowledgement_that_cannot_be_written_fails_alone_and_the_batch_goe
     first = outbox(db)[0].id
     real = emails._WRITERS["application_received"]
 
-    def broken(application):
-        if application.email == "first@example.net":
+    class Broken:
+        def __iter__(self):
             raise RuntimeError("the template is broken")
-        return real(application)
+
+    def broken(application):
+        context = real(application)
+        if application.email == "first@example.net":
+            context["answers"] = Broken()  # fails while the template is rendered
+        return context
 
     monkeypatch.setitem(emails._WRITERS, "application_received", broken)
     report = deliver()
@@ -182,6 +187,7 @@ def test_an_acknowledgement_that_cannot_be_written_fails_alone_and_the_batch_goe
     db.session.expire_all()
     failed = db.session.get(EmailOutbox, first)
     assert failed.status == OutboxStatus.FAILED and failed.unwritten
+    assert failed.subject == "" and failed.attachments == []  # nothing half written
     assert failed.last_error == "could not be written: the template is broken"
     # Once mended, staff's "retry now" writes and sends it.
     monkeypatch.setitem(emails._WRITERS, "application_received", real)
