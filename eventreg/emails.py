@@ -42,21 +42,11 @@ class EmailTemplateMissing(LookupError):
     """No template of that name exists in any language."""
 
 
-def queue_email(
-    template: str,
-    *,
-    to: str,
-    to_name: str = "",
-    activity: Activity | None = None,
-    application: Application | None = None,
-    language: str | None = None,
-    attachments: Iterable[Attachment] = (),
-    reply_to: str | None = None,
-    flush: bool = True,
-    **context: Any,
-) -> EmailOutbox:
-    """Render `templates/email/<template>.txt` (+ `.html`) and add it to the outbox.
+def queue_email(template: str, *, to: str, flush: bool = True, **fields: Any) -> EmailOutbox:
+    """Render `templates/email/<template>.txt` (+ `.html`) to `to` and add it to the outbox.
 
+    `fields` are what `_write` takes: the activity and application it concerns, a
+    `to_name`, a `language`, `attachments`, a `reply_to`, and the template's own context.
     The template defines a `subject` block and a `body` block; it sees the activity, the
     application, `base_url`, `amount_due` and anything passed as keyword context. It is
     rendered in the applicant's language (or `language`; English for staff), through the
@@ -65,17 +55,7 @@ def queue_email(
     A caller that flushes later itself may say `flush=False`.
     """
     email = EmailOutbox(to_address=to, next_attempt_at=utcnow())
-    _write(
-        email,
-        template,
-        to_name=to_name,
-        activity=activity,
-        application=application,
-        language=language,
-        attachments=attachments,
-        reply_to=reply_to,
-        **context,
-    )
+    _write(email, template, **fields)
     db.session.add(email)
     if flush:
         db.session.flush()
