@@ -75,6 +75,7 @@ def queue_email_later(template: str, *, application: Application) -> EmailOutbox
     email = EmailOutbox(
         template=template,
         to_address=application.email,
+        to_name=application.full_name,
         subject="",
         body_text="",
         activity_id=application.activity_id,

@@ -58,9 +58,11 @@ def test_a_retry_without_csrf_token_changes_nothing(db, sign_in_as, make_activit
 def test_an_acknowledgement_not_yet_written_is_listed_as_such(
     db, sign_in_as, make_activity, make_application
 ):
-    application = make_application(make_activity(), email="waiting@example.net")
+    application = make_application(
+        make_activity(), given_names="Amina", family_name="Diallo", email="waiting@example.net"
+    )
     queue_email_later("application_received", application=application)
     db.session.commit()
     page = sign_in_as(Role.ADMIN).get("/staff/outbox")
-    assert "waiting@example.net" in page.text
+    assert "Amina Diallo &lt;waiting@example.net&gt;" in page.text
     assert "Application received: written when sent" in page.text
