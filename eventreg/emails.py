@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from icalendar import Calendar, Event, vCalAddress, vText
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .formatting import date_range, money
@@ -103,19 +104,36 @@ def written_later(template: str) -> Callable[[Writer], Writer]:
 
 
 class UnwrittenEmail(Exception):
-    """An email queued to be written later can no longer be written (its application is gone)."""
+    """An email queued to be written later cannot be written (no application, no writer)."""
 
 
 def write_pending(ids: Sequence[int]) -> dict[int, str]:
     """Write the emails among `ids` that were queued to be written later; flush, and return
     those that could not be written, with the reason (the worker marks them failed)."""
-    failed: dict[int, str] = {}
-    query = sa.select(EmailOutbox).where(EmailOutbox.id.in_(ids), EmailOutbox.unwritten)
-    for email in db.session.scalars(query):
-        try:
-            application = (
-                db.session.get(Application, email.application_id) if email.application_id else None
+    query = (
+        sa.select(EmailOutbox)
+        .where(EmailOutbox.id.in_(ids), EmailOutbox.unwritten)
+        .options(selectinload(EmailOutbox.attachments))
+    )
+    emails = db.session.scalars(query).all()
+    # The batch's applications in a few statements, held here so that their activity and
+    # its contacts stay loaded from one email to the next (the session holds them weakly).
+    applications = {
+        application.id: application
+        for application in db.session.scalars(
+            sa.select(Application)
+            .where(Application.id.in_({e.application_id for e in emails}))
+            .options(
+                joinedload(Application.activity).selectinload(Activity.contacts),
+                selectinload(Application.grants),
+                selectinload(Application.payments),
             )
+        )
+    }
+    failed: dict[int, str] = {}
+    for email in emails:
+        try:
+            application = applications.get(email.application_id or 0)
             if application is None:
                 raise UnwrittenEmail("its application was erased before it was written")
             writer = _WRITERS.get(email.template)

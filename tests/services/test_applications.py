@@ -535,3 +535,33 @@ def test_a_lost_link_is_sent_again_but_not_over_and_over(db, activity):
 def test_find_by_token_refuses_odd_tokens_without_asking_the_database(db):
     assert links.find_by_token("") is None
     assert links.find_by_token("x" * 500) is None
+
+
+def test_the_worker_writes_a_batch_of_acknowledgements_without_a_query_per_part(db, activity):
+    """The applications, their activity and contacts, grants and payments are read once for
+    the batch: each further acknowledgement adds only its own answers, its certificate
+    check and its writing."""
+
+    activity_id = activity.id
+
+    def statements_to_write(count: int, prefix: str) -> int:
+        for n in range(count):
+            apply(activity_id, email=f"{prefix}{n}@example.net")
+        db.session.commit()
+        db.session.expunge_all()  # as in the worker: nothing of the request is at hand
+        ids = db.session.scalars(sa.select(EmailOutbox.id).where(EmailOutbox.unwritten)).all()
+        ran: list[str] = []
+
+        def count(_connection, _cursor, statement, *_rest) -> None:
+            ran.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert emails.write_pending(ids) == {}
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        db.session.commit()
+        return len(ran)
+
+    two, six = statements_to_write(2, "two"), statements_to_write(6, "six")
+    assert (six - two) / 4 <= 6
