@@ -86,7 +86,7 @@ def places_taken(option_ids: Sequence[int]) -> dict[int, int]:
     """How many live applications hold each option (closed ones have freed theirs)."""
     if not option_ids:
         return {}
-    rows = db.session.execute(_COUNT_PLACES, {"options": list(option_ids)})
+    rows = db.session.connection().execute(_COUNT_PLACES, {"options": list(option_ids)})
     return {option_id: count for option_id, count in rows}
 
 
@@ -231,10 +231,11 @@ def _insert_answers(
             {"app": application.id, "asked": question.id, "picked": option_id}
             for option_id in parsed.option_ids
         ]
+    connection = db.session.connection()  # Core statements: the session adds nothing
     if rows:
-        db.session.execute(_INSERT_ANSWERS, rows)
+        connection.execute(_INSERT_ANSWERS, rows)
     if picks:
-        db.session.execute(_INSERT_PICKS, picks)
+        connection.execute(_INSERT_PICKS, picks)
     return [Written(row["question_id"], row["label"], row["shown"], row["value"]) for row in rows]
 
 

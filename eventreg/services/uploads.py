@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import files
-from ..models import Activity
 from .errors import DomainError
 
 PDF_MAGIC = b"%PDF-"
@@ -49,9 +48,10 @@ def check_cv(cv: UploadedCV | None) -> None:
         )
 
 
-def store_cv(activity: Activity, cv: UploadedCV) -> tuple[str, str]:
-    """Store the CV under a random key; return (name to show, its key in the file store)."""
-    key = f"cv/{activity.reference}/{secrets.token_hex(16)}.pdf"
+def store_cv(reference: str, cv: UploadedCV) -> tuple[str, str]:
+    """Store the CV of an application to the activity with this reference under a random
+    key; return (name to show, its key in the file store)."""
+    key = f"cv/{reference}/{secrets.token_hex(16)}.pdf"
     files.save_with_change(key, cv.content)
     shown = "".join(c for c in Path(cv.filename).name if c.isprintable())[:200] or "cv.pdf"
     return shown, key

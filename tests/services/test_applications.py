@@ -125,6 +125,22 @@ def test_applications_are_numbered_per_activity_from_one(db, activity, make_acti
     assert len(first.token) >= 43 and first.token != second.token
 
 
+def test_the_application_handed_back_is_the_row_as_stored(db, activity):
+    """The submission writes the row with one INSERT and hands back the application as
+    written, without reading it: every column as the database holds it after the commit,
+    the columns' own defaults included, and the activity reachable from it."""
+    application = apply(activity, email="row@example.net").application
+    columns = [column.key for column in Application.__table__.columns]
+    handed_back = {name: getattr(application, name) for name in columns}
+    assert application.activity.reference == "A901357"
+    db.session.commit()
+    db.session.expunge_all()
+    stored = db.session.get(Application, handed_back["id"])
+    assert {name: getattr(stored, name) for name in columns} == handed_back
+    assert stored.costshare_component_ids == [] and stored.late is False
+    assert stored.gender.value == "undisclosed" and stored.updated_at is not None
+
+
 def test_submitting_records_and_queues_an_acknowledgement_the_worker_writes(
     db, smtp, deliver, activity
 ):
