@@ -213,9 +213,13 @@ def submit_application(
     locked = lifecycle.lock_call(activity if isinstance(activity, int) else activity.id)
     # Statements of their own, through the connection: the session adds nothing to them.
     connection = db.session.connection()
-    found = connection.execute(
-        _EARLIER, {"key": submission_key, "activity": locked.id, "email": values["email"]}
-    ).all()
+    asked = {"key": submission_key, "activity": locked.id, "email": values["email"]}
+    found, last_number = [], 0
+    for row_read in connection.execute(_EARLIER_AND_LAST_NUMBER, asked):
+        if row_read.id is None:  # the last number (None before the first application)
+            last_number = row_read.number or 0
+        else:
+            found.append(row_read)
     for earlier in found:
         if earlier.submission_key == submission_key:
             if earlier.activity_id != locked.id:
@@ -232,7 +236,7 @@ def submit_application(
             db.session.get_one(Application, found[0].id), SubmissionResult.ALREADY_APPLIED
         )
 
-    number = 1 + (connection.execute(_LAST_NUMBER, {"activity": locked.id}).scalar() or 0)
+    number = 1 + last_number
     row |= {
         "activity_id": locked.id,
         "number": number,
@@ -301,19 +305,27 @@ _WRITTEN = tuple(
 )
 
 
-# Built once, as every submission asks them under the activity's lock: the application
-# sent before with this form's one-time key or this email, and the last number given.
-_EARLIER = sa.select(Application.id, Application.activity_id, Application.submission_key).where(
-    sa.or_(
-        Application.submission_key == sa.bindparam("key"),
-        sa.and_(
-            Application.activity_id == sa.bindparam("activity"),
-            Application.email == sa.bindparam("email"),
-        ),
-    )
-)
-_LAST_NUMBER = sa.select(sa.func.max(Application.number)).where(
-    Application.activity_id == sa.bindparam("activity")
+# Built once, as every submission asks it under the activity's lock, in one statement: the
+# applications sent before with this form's one-time key or this email, and a row without
+# an id that holds the last number given in the activity.
+_EARLIER_AND_LAST_NUMBER: sa.CompoundSelect[Any] = sa.union_all(
+    sa.select(
+        Application.id, Application.activity_id, Application.submission_key, Application.number
+    ).where(
+        sa.or_(
+            Application.submission_key == sa.bindparam("key"),
+            sa.and_(
+                Application.activity_id == sa.bindparam("activity"),
+                Application.email == sa.bindparam("email"),
+            ),
+        )
+    ),
+    sa.select(
+        sa.null().label("id"),
+        sa.null().label("activity_id"),
+        sa.null().label("submission_key"),
+        sa.func.max(Application.number),
+    ).where(Application.activity_id == sa.bindparam("activity")),
 )
 
 
