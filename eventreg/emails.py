@@ -63,29 +63,33 @@ def queue_email(template: str, *, to: str, flush: bool = True, **fields: Any) ->
     return email
 
 
-def queue_email_later(template: str, *, application: Application) -> EmailOutbox:
+def queue_email_later(template: str, *, application: Application) -> None:
     """Add an email to the outbox that the worker writes just before sending it.
 
     For an email whose writing would slow down a request the applicant waits for (the
     acknowledgement of a submission): the row is saved with the change, so it cannot be
     lost, and `write_pending` renders it from the application as it then is, with the
-    context its template's writer (see `written_later`) gives. Not flushed.
+    context its template's writer (see `written_later`) gives. The row is written at once,
+    by one INSERT through the session's connection: nothing of the request reads it back,
+    and the unit of work would cost a submission more than the row does.
     """
     if template not in _WRITERS:
         raise EmailTemplateMissing(f"no writer for the email {template!r}")
-    email = EmailOutbox(
-        template=template,
-        to_address=application.email,
-        to_name=application.full_name,
-        subject="",
-        body_text="",
-        activity_id=application.activity_id,
-        application_id=application.id,
-        unwritten=True,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(email)
-    return email
+    row = {
+        "template": template,
+        "to_address": application.email,
+        "to_name": application.full_name,
+        "subject": "",
+        "body_text": "",
+        "activity_id": application.activity_id,
+        "application_id": application.id,
+        "unwritten": True,
+        "next_attempt_at": utcnow(),
+    }
+    db.session.connection().execute(_QUEUE_LATER, row)
+
+
+_QUEUE_LATER = sa.insert(db.metadata.tables[EmailOutbox.__tablename__])
 
 
 # The context of each email written later, from its application (see queue_email_later).

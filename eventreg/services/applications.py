@@ -254,11 +254,9 @@ def submit_application(
         actor="applicant" if late_by is None else "",
         after={"status": Status.SUBMITTED.value, "reference": application.reference},
         note="" if late_by is None else "Added by staff after the deadline",
-        flush=False,  # written with the acknowledgement below, in one flush
     )
     # The acknowledgement is written by the worker, not while the applicant waits.
     queue_email_later("application_received", application=application)
-    db.session.flush()
     return Submission(application, SubmissionResult.CREATED)
 
 
