@@ -562,7 +562,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="eventreg-bench-apply-") as folder:
         with fresh_database(folder) as url:
             slug, answers = prepare(url, folder)
-            from eventreg.services.applications import OTHER_ORGANISATION_TYPE
+            from eventreg.services.calls import OTHER_ORGANISATION_TYPE
 
             statements = statements_of_one_submission(
                 url, folder, slug, OTHER_ORGANISATION_TYPE, answers

@@ -52,7 +52,8 @@ def main() -> None:
     from eventreg import create_app
     from eventreg.extensions import db
     from eventreg.public import apply as apply_view
-    from eventreg.services.applications import OTHER_ORGANISATION_TYPE, SubmissionResult
+    from eventreg.services.applications import SubmissionResult
+    from eventreg.services.calls import OTHER_ORGANISATION_TYPE
 
     with tempfile.TemporaryDirectory(prefix="eventreg-bench-") as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"

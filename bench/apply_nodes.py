@@ -81,7 +81,7 @@ def warm_up(port: int, path: str, answers: int) -> None:
 
 def main() -> None:
     load_at_start = os.getloadavg()[0]
-    from eventreg.services.applications import OTHER_ORGANISATION_TYPE
+    from eventreg.services.calls import OTHER_ORGANISATION_TYPE
 
     with tempfile.TemporaryDirectory(prefix="eventreg-bench-nodes-") as folder:
         with fresh_database(folder) as url:

@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Activity
 from ..saving import show_error
-from ..services import answering, applications, links
+from ..services import answering, applications, calls, links
 from ..services.applications import ApplicationsClosed, SubmissionResult
 from ..services.errors import DomainError
 from . import bp
@@ -87,7 +87,7 @@ def apply(slug: str) -> Page:
                 return redirect(url_for(".confirmation", token=token))
         elif not call.is_open(now):
             activity = load(call)
-            return closed(activity, now, applications.closed_message(activity, now))
+            return closed(activity, now, calls.closed_message(activity, now))
     summarise_errors(form, asked, checked.errors)
     status = 422 if form.errors else 200
     asked_html = render_questions(

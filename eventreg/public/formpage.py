@@ -32,7 +32,8 @@ from ..models import Activity, ActivityStatus
 from ..models.activities import call_is_open
 from ..questions import QuestionView
 from ..services import answering, questions
-from ..services.applications import CallFacts, new_submission_key
+from ..services.applications import new_submission_key
+from ..services.calls import CallFacts
 from ..services.catalogue import VISIBLE
 from .forms import application_form
 from .questionform import render_questions

@@ -41,7 +41,8 @@ from ..models import AudienceTier, Gender, PaymentSource, Proficiency, Title
 from ..questions import InvalidAnswer
 from ..questions.phone import e164
 from ..services import applications
-from ..services.applications import Answers, CallFacts
+from ..services.applications import Answers
+from ..services.calls import OTHER_ORGANISATION_TYPE, CallFacts
 from ..services.questions import OPTIONAL_BUILTIN
 from ..services.refusals import REFUSED
 from ..services.uploads import InvalidUpload, UploadedCV, check_cv
@@ -91,7 +92,7 @@ EXPECTATIONS_MAX = 1500
 NEEDS_MAX = 500
 COSTSHARE_TEXT_MAX = 1000
 
-OTHER = applications.OTHER_ORGANISATION_TYPE
+OTHER = OTHER_ORGANISATION_TYPE
 
 
 def _country_options() -> str:

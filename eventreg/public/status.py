@@ -29,7 +29,8 @@ from ..services import (
     links,
     questions,
 )
-from ..services.applications import Answers, CallFacts
+from ..services.applications import Answers
+from ..services.calls import CallFacts
 from . import bp
 from .documents import pdf_response
 from .forms import ActionForm, ReasonForm, application_form, prefill

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,7 +27,6 @@ from ..models import (
     Activity,
     Application,
     ApplicationStatus,
-    AudienceTier,
     Gender,
     PaymentSource,
     StaffUser,
@@ -36,8 +35,9 @@ from ..models.activities import call_is_open
 from ..models.base import plain
 from . import audit, lifecycle, links, privacy
 from .answers import read_by_applicant
+from .calls import CallFacts, closed_message
 from .catalogue import VISIBLE
-from .correspondence import calendar_for, email_context, local_moment
+from .correspondence import calendar_for, email_context
 from .errors import DomainError
 from .refusals import REFUSED, looks_like_email
 from .uploads import UploadedCV, check_cv, store_cv
@@ -77,8 +77,6 @@ ANSWER_FIELDS = (
     "dietary_needs",
     "access_needs",
 )
-
-OTHER_ORGANISATION_TYPE = "Other"
 
 
 class ApplicationsClosed(DomainError):
@@ -401,17 +399,6 @@ def can_correct(application: Application, now: datetime) -> bool:
     return application.status in CORRECTABLE and application.activity.is_open_for_applications(now)
 
 
-def closed_message(activity: Activity, now: datetime) -> str:
-    """Why the form refuses applications at this moment."""
-    if activity.opens_at is not None and now < activity.opens_at:
-        return gettext("The call for applications is not open yet.")
-    return gettext(
-        "The call for applications closed on %(moment)s; your application was not saved. "
-        "Please write to the contacts of the activity.",
-        moment=local_moment(activity.deadline_at, activity.timezone, str(get_locale())),
-    )
-
-
 FIELD_LABELS = {
     "title": "title",
     "given_names": "given names",
@@ -443,58 +430,6 @@ FIELD_LABELS = {
 def field_label(name: str) -> str:
     """How a field is called in messages to the applicant."""
     return FIELD_LABELS.get(name, name.replace("_", " "))
-
-
-def offers_costsharing(activity: Activity) -> bool:
-    """Whether applicants may ask the organisers to cost-share their participation."""
-    return activity.fee_total > 0 and bool(
-        activity.costshare_offer or activity.costshare_budget > 0
-    )
-
-
-def organisation_types(activity: Activity) -> list[str]:
-    """The organisation types applicants choose from: both audience tiers, then Other."""
-    return CallFacts.of(activity).organisation_types
-
-
-@dataclass(frozen=True)
-class CallFacts:
-    """What applying to an activity needs to know of it, as plain values.
-
-    The form's choices (languages, audience, fees and which built-in fields it asks),
-    read from the activity as it was at `updated_at`. The public form keeps
-    one per activity version, so that a submission does not load the parts again.
-    """
-
-    updated_at: datetime
-    languages: tuple[str, ...]
-    working_language: str
-    audience: tuple[tuple[AudienceTier, str], ...]  # (tier, name), in the activity's order
-    fee_total: int
-    costsharing: bool
-    fee_components: tuple[tuple[int, str], ...]  # (id, name in the reader's language)
-    builtin_off: tuple[str, ...] = ()  # optional built-in fields the activity does not ask
-
-    @classmethod
-    def of(cls, activity: Activity) -> CallFacts:
-        return cls(
-            updated_at=activity.updated_at,
-            languages=tuple(activity.languages or ["en"]),
-            working_language=activity.working_language,
-            audience=tuple((group.tier, group.name) for group in activity.audience_groups),
-            fee_total=activity.fee_total,
-            costsharing=offers_costsharing(activity),
-            # Named in the reader's language: the form page is prepared per language.
-            fee_components=tuple((c.id, c.content("name")) for c in activity.fee_components),
-            builtin_off=tuple(activity.builtin_off or ()),
-        )
-
-    def audience_of(self, tier: AudienceTier) -> list[str]:
-        return [name for group_tier, name in self.audience if group_tier == tier]
-
-    @property
-    def organisation_types(self) -> list[str]:
-        return [name for _tier, name in self.audience] + [OTHER_ORGANISATION_TYPE]
 
 
 def _checked(facts: CallFacts, answers: Answers) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ..models import Activity
 from ..public.forms import application_form
 from ..saving import saved
 from ..services import applications
-from ..services.applications import CallFacts
+from ..services.calls import CallFacts
 from . import bp
 
 

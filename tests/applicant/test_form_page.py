@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from eventreg import clock
 from eventreg.models import Contact, EmailOutbox, FeeComponent, Role
 from eventreg.services import activities, applications
-from eventreg.services.applications import Answers, CallFacts
+from eventreg.services.applications import Answers
+from eventreg.services.calls import CallFacts
 
 from ..conftest import csrf_token_from
 from .conftest import form_page, hidden_value, only_application, submit, token_of

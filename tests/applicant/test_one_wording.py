@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 from eventreg.models import Gender, PaymentSource
 from eventreg.public.forms import OTHER, application_form
 from eventreg.services import applications
-from eventreg.services.applications import Answers, CallFacts, InvalidAnswer
+from eventreg.services.applications import Answers, InvalidAnswer
+from eventreg.services.calls import CallFacts
 
 GOOD = {
     "given_names": "Amina",

@@ -121,7 +121,7 @@ def test_every_number_a_form_accepts_fits_its_column(app, form, model):
 
 def test_answers_chosen_from_lists_fit_their_columns():
     from eventreg.countries import countries
-    from eventreg.services.applications import OTHER_ORGANISATION_TYPE
+    from eventreg.services.calls import OTHER_ORGANISATION_TYPE
 
     columns = Application.__table__.columns
     assert {len(code) for code, _name in countries()} == {2}
