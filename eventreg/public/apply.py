@@ -15,9 +15,10 @@ from ..models import Activity
 from ..saving import show_error
 from ..services import answering, applications, calls, links
 from ..services.applications import ApplicationsClosed, SubmissionResult
+from ..services.calls import Call
 from ..services.errors import DomainError
 from . import bp
-from .formpage import Call, blank_form_page, call_facts, call_questions, find_call
+from .formpage import blank_form_page, call_facts, call_questions, find_call
 from .forms import ResendLinkForm, application_form
 from .questionform import render_questions, summarise_errors
 

@@ -28,32 +28,17 @@ from markupsafe import Markup, escape
 
 from ..extensions import db
 from ..formatting import time_left
-from ..models import Activity, ActivityStatus
-from ..models.activities import call_is_open
+from ..models import Activity
 from ..questions import QuestionView
 from ..services import answering, questions
 from ..services.applications import new_submission_key
-from ..services.calls import CallFacts
+from ..services.calls import CALL_COLUMNS, Call, CallFacts
 from ..services.catalogue import VISIBLE
 from .forms import application_form
 from .questionform import render_questions
 
 # How many activities' pages a process keeps (a handful have an open call at a time).
 KEEP = 32
-
-
-@dataclass(frozen=True)
-class Call:
-    """The few columns that say whether an activity's form is shown, and which version."""
-
-    id: int
-    status: ActivityStatus
-    opens_at: datetime | None
-    deadline_at: datetime
-    updated_at: datetime
-
-    def is_open(self, at: datetime) -> bool:
-        return call_is_open(self.status, self.opens_at, self.deadline_at, at)
 
 
 def find_call(slug: str) -> Call | None:
@@ -65,9 +50,9 @@ def find_call(slug: str) -> Call | None:
 @cache
 def _call_query() -> Any:
     # Built once: building a statement costs more than running this one.
-    return sa.select(
-        Activity.id, Activity.status, Activity.opens_at, Activity.deadline_at, Activity.updated_at
-    ).where(Activity.slug == sa.bindparam("slug"), Activity.status.in_(VISIBLE))
+    return sa.select(*CALL_COLUMNS).where(
+        Activity.slug == sa.bindparam("slug"), Activity.status.in_(VISIBLE)
+    )
 
 
 @dataclass(frozen=True)

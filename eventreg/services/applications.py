@@ -31,7 +31,6 @@ from ..models import (
     PaymentSource,
     StaffUser,
 )
-from ..models.activities import call_is_open
 from ..models.base import plain
 from . import audit, lifecycle, links, privacy
 from .answers import read_by_applicant
@@ -225,8 +224,7 @@ def submit_application(
             return Submission(
                 db.session.get_one(Application, earlier.id), SubmissionResult.RESUBMITTED
             )
-    is_open = call_is_open(locked.status, locked.opens_at, locked.deadline_at, now)
-    if late_by is None and not is_open:
+    if late_by is None and not locked.is_open(now):
         raise ApplicationsClosed(closed_message(db.session.get_one(Activity, locked.id), now))
     if found:
         links.resend_link(db.session.get_one(Activity, locked.id), email=values["email"])

@@ -7,11 +7,39 @@ from datetime import datetime
 
 from flask_babel import get_locale, gettext
 
-from ..models import Activity, AudienceTier
+from ..models import Activity, ActivityStatus, AudienceTier
+from ..models.activities import call_is_open
 from .correspondence import local_moment
 
 # The organisation type an applicant picks when theirs is not in the activity's audience.
 OTHER_ORGANISATION_TYPE = "Other"
+
+
+@dataclass(frozen=True)
+class Call:
+    """The few columns of an activity that say whether its form is open, and which version
+    of it (`updated_at`): what the form page and a submission read without the activity."""
+
+    id: int
+    reference: str
+    status: ActivityStatus
+    opens_at: datetime | None
+    deadline_at: datetime
+    updated_at: datetime
+
+    def is_open(self, at: datetime) -> bool:
+        return call_is_open(self.status, self.opens_at, self.deadline_at, at)
+
+
+# The columns of a Call, in its order, for the statements that read one.
+CALL_COLUMNS = (
+    Activity.id,
+    Activity.reference,
+    Activity.status,
+    Activity.opens_at,
+    Activity.deadline_at,
+    Activity.updated_at,
+)
 
 
 @dataclass(frozen=True)

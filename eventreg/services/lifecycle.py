@@ -24,13 +24,13 @@ from ..extensions import db
 from ..models import (
     PLACE_HOLDING,
     Activity,
-    ActivityStatus,
     Application,
     ApplicationStatus,
     StaffUser,
 )
 from ..models.applications import waiting_number
 from . import audit, checkin, messages
+from .calls import CALL_COLUMNS, Call
 from .correspondence import calendar_for, email_context
 from .errors import DomainError
 from .messages import Letter
@@ -114,16 +114,15 @@ def lock_activity(activity_id: int) -> Activity:
     return db.session.scalars(_READ_LOCKED, {"activity": activity_id}).one()
 
 
-def lock_call(activity_id: int) -> sa.Row[int, str, ActivityStatus, datetime | None, datetime]:
-    """Take the activity's row lock as `lock_activity` does, reading only its call: the
-    columns `id`, `reference`, `status`, `opens_at` and `deadline_at`.
+def lock_call(activity_id: int) -> Call:
+    """Take the activity's row lock as `lock_activity` does, reading only its call.
 
     For a submission, which takes the lock every time and needs no more: it runs through
     the connection, without loading the whole activity as an ORM entity.
     """
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     statement = _TOUCH_AND_READ_CALL if sqlite else _READ_CALL_LOCKED
-    return db.session.connection().execute(statement, {"activity": activity_id}).one()
+    return Call(*db.session.connection().execute(statement, {"activity": activity_id}).one())
 
 
 # Built once, as every submission takes the lock: PostgreSQL's, and SQLite's no-op UPDATE.
@@ -135,10 +134,9 @@ _TOUCH = (
 )
 _TOUCH_AND_READ = _TOUCH.returning(Activity)
 _TOUCH_LOADED = _TOUCH.execution_options(synchronize_session=False)
-_CALL = (Activity.id, Activity.reference, Activity.status, Activity.opens_at, Activity.deadline_at)
-_TOUCH_AND_READ_CALL = _TOUCH.returning(*_CALL)
+_TOUCH_AND_READ_CALL = _TOUCH.returning(*CALL_COLUMNS)
 _READ_CALL_LOCKED = (
-    sa.select(*_CALL).where(Activity.id == sa.bindparam("activity")).with_for_update()
+    sa.select(*CALL_COLUMNS).where(Activity.id == sa.bindparam("activity")).with_for_update()
 )
 
 
